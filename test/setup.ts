@@ -1,0 +1,2 @@
+// Langium's chevrotain calls Object.groupBy, which Node 20 lacks.
+import '../scripts/groupby-polyfill.cjs';
