@@ -22,6 +22,17 @@ export interface BlockSchema {
     readonly required: boolean;
     readonly attributes: readonly AttributeSchema[];
     readonly blocks: readonly BlockSchema[];
+    /**
+     * The body is user-defined and not described by the catalog: any attribute (module
+     * `arguments { NAME = value }`) or any block (foreach `template { ... }`).
+     */
+    readonly freeform?: boolean;
+    /**
+     * The block also accepts every block accepted at this path, relative to the component
+     * (`[]` = the component's own top-level blocks). Used for recursive blocks such as
+     * loki.process `stage.match`, which nests any `stage.*` block.
+     */
+    readonly blocksFrom?: readonly string[];
 }
 
 export interface ExportSchema {

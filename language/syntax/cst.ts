@@ -4,55 +4,7 @@
 
 import type { AstNode, CompositeCstNode, CstNode, RootCstNode } from 'langium';
 import type { Range } from 'vscode-languageserver-types';
-
-/** Maps UTF-16 offsets to LSP positions (lines end at \n, \r\n or \r, like VS Code's). */
-export class LspLineMap {
-    private starts?: number[];
-
-    constructor(private readonly text: string) {}
-
-    private lineStarts(): number[] {
-        if (!this.starts) {
-            const starts = [0];
-            const text = this.text;
-            for (let i = 0; i < text.length; i++) {
-                const c = text.charCodeAt(i);
-                if (c === 0x0d) {
-                    if (text.charCodeAt(i + 1) === 0x0a) i++;
-                    starts.push(i + 1);
-                } else if (c === 0x0a) {
-                    starts.push(i + 1);
-                }
-            }
-            this.starts = starts;
-        }
-        return this.starts;
-    }
-
-    position(offset: number): { line: number; character: number } {
-        const starts = this.lineStarts();
-        let lo = 0;
-        let hi = starts.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (starts[mid] <= offset) lo = mid;
-            else hi = mid - 1;
-        }
-        return { line: lo, character: offset - starts[lo] };
-    }
-
-    offset(position: { line: number; character: number }): number {
-        const starts = this.lineStarts();
-        if (position.line >= starts.length) return this.text.length;
-        if (position.line < 0) return 0;
-        const lineEnd = position.line + 1 < starts.length ? starts[position.line + 1] : this.text.length;
-        return Math.min(starts[position.line] + position.character, lineEnd);
-    }
-
-    range(start: number, end: number): Range {
-        return { start: this.position(start), end: this.position(end) };
-    }
-}
+import { LspLineMap } from './source.js';
 
 export class SyntaxNode implements CompositeCstNode {
     container?: CompositeCstNode;
