@@ -8,7 +8,7 @@ import { goQuote } from '../syntax/chars.js';
 import { parse, type ParsedFile } from '../syntax/parser.js';
 import type { SourceText } from '../syntax/source.js';
 import { Tok } from '../syntax/token.js';
-import { Printer, type Position, Ws } from './printer.js';
+import { Printer, type SourcePositions, Ws } from './printer.js';
 
 export type FormatResult =
     | { ok: true; text: string }
@@ -24,7 +24,7 @@ export function formatSource(input: SourceText | string): FormatResult {
 /** Formats an error-free parse; the result ends with exactly one newline, like `alloy fmt`. */
 export function formatParsed(parsed: ParsedFile): string {
     const positions = new PositionMap(parsed);
-    const printer = new Printer(parsed.ast.$comments, (o) => positions.of(o), byteLength);
+    const printer = new Printer(parsed.ast.$comments, positions, positions.ascii ? (s) => s.length : byteLength);
     new Walker(printer, positions).statements(parsed.ast.body);
     return printer.finish() + '\n';
 }
@@ -39,12 +39,15 @@ function isAscii(s: string): boolean {
 }
 
 /** UTF-16 offsets to Alloy positions (byte offset, line, byte column). */
-class PositionMap {
+class PositionMap implements SourcePositions {
     private readonly byteOffsets?: Int32Array;
+    /** True when every character is one byte, so UTF-16 and byte offsets agree. */
+    readonly ascii: boolean;
 
     constructor(private readonly parsed: ParsedFile) {
         const text = parsed.source.text;
-        if (!isAscii(text)) {
+        this.ascii = isAscii(text);
+        if (!this.ascii) {
             const map = new Int32Array(text.length + 1);
             let bytes = 0;
             for (let i = 0; i < text.length; i++) {
@@ -63,12 +66,13 @@ class PositionMap {
         }
     }
 
-    of(offset: number): Position {
+    byteOffset(offset: number): number {
+        return this.byteOffsets ? this.byteOffsets[offset] : offset;
+    }
+
+    byteColumn(offset: number): number {
         const lines = this.parsed.lines;
-        const line = lines.line(offset);
-        const bytes = this.byteOffsets ? this.byteOffsets[offset] : offset;
-        const lineStart = this.byteOffsets ? this.byteOffsets[lines.lineStart(line)] : lines.lineStart(line);
-        return { offset: bytes, line, column: bytes - lineStart + 1 };
+        return this.byteOffset(offset) - this.byteOffset(lines.lineStart(lines.line(offset))) + 1;
     }
 
     line(offset: number): number {

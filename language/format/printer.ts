@@ -9,10 +9,27 @@ import type { Comment, CommentGroup } from '../syntax/ast.js';
 import { Tok, tokenName } from '../syntax/token.js';
 import { ESCAPE, TabWriter } from './tabwriter.js';
 
-export interface Position {
-    offset: number;
-    line: number;
-    column: number;
+/** Where a source offset is in Alloy's terms: byte offset, line, byte column. */
+export interface SourcePositions {
+    byteOffset(offset: number): number;
+    line(offset: number): number;
+    byteColumn(offset: number): number;
+}
+
+/** A mutable position; the printer keeps a few and updates them in place. */
+class Position {
+    constructor(public offset = 0, public line = 0, public column = 0) {}
+
+    set(offset: number, line: number, column: number): this {
+        this.offset = offset;
+        this.line = line;
+        this.column = column;
+        return this;
+    }
+
+    copy(from: Position): this {
+        return this.set(from.offset, from.line, from.column);
+    }
 }
 
 /** Whitespace intentions, named by the character they stand for. */
@@ -30,15 +47,12 @@ export const enum Ws {
 const LAST_WAS_WHITESPACE = -1;
 const MAX_NEWLINES = 2;
 
-/** Resolves a UTF-16 source offset to Alloy's position. */
-export type PositionOf = (offset: number) => Position;
-
 interface PendingComments {
     groups: readonly CommentGroup[];
     index: number;
     current: CommentGroup;
-    /** Position of the next comment group's first comment, or undefined when none is left. */
-    at?: Position;
+    /** Byte offset of the next comment group's first comment, or -1 when none is left. */
+    at: number;
 }
 
 export class Printer {
@@ -49,15 +63,21 @@ export class Printer {
     private readonly comments: PendingComments;
 
     /** The estimated position in source space. */
-    private pos: Position = { offset: 0, line: 1, column: 1 };
+    private readonly pos = new Position(0, 1, 1);
     /** The position of the last thing written. */
-    private last: Position = { offset: 0, line: 0, column: 0 };
-    /** The position in output space. */
-    private out = { line: 1, column: 1 };
+    private readonly last = new Position();
+    /** The position in output space (only line and column are used). */
+    private readonly out = new Position(0, 1, 1);
+    private readonly scratch = new Position();
 
-    constructor(comments: readonly CommentGroup[], private readonly positionOf: PositionOf, private readonly byteLength: (s: string) => number) {
-        this.comments = { groups: comments, index: 0, current: [] };
+    constructor(comments: readonly CommentGroup[], private readonly positions: SourcePositions, private readonly byteLength: (s: string) => number) {
+        this.comments = { groups: comments, index: 0, current: [], at: -1 };
         this.nextComment();
+    }
+
+    private positionOf(offset: number, into: Position): Position {
+        const p = this.positions;
+        return into.set(p.byteOffset(offset), p.line(offset), p.byteColumn(offset));
     }
 
     // ---- what the walker sends -----------------------------------------
@@ -72,7 +92,7 @@ export class Printer {
 
     /** Moves the source-space position to a known token offset. */
     at(offset: number): void {
-        if (offset >= 0) this.pos = this.positionOf(offset);
+        if (offset >= 0) this.positionOf(offset, this.pos);
     }
 
     ident(name: string): void {
@@ -98,7 +118,8 @@ export class Printer {
 
     /** Writes pending comments and returns the formatted text (without Alloy's final newline). */
     finish(): string {
-        this.flush({ offset: Number.MAX_SAFE_INTEGER, line: Number.MAX_SAFE_INTEGER, column: Number.MAX_SAFE_INTEGER }, Tok.EOF);
+        const end = Number.MAX_SAFE_INTEGER;
+        this.flush(new Position(end, end, end), Tok.EOF);
         const tw = new TabWriter();
         tw.write(this.output);
         return trimTrailingSpace(tw.finish());
@@ -107,7 +128,7 @@ export class Printer {
     // ---- internals -------------------------------------------------------
 
     private emit(text: string, escape: boolean): void {
-        const next = this.pos;
+        const next = this.scratch.copy(this.pos);
         this.flush(next, this.lastTok);
         this.writeString(next, text, escape);
     }
@@ -118,15 +139,15 @@ export class Printer {
             const group = c.groups[c.index++];
             if (group.length > 0) {
                 c.current = group;
-                c.at = this.positionOf(group[0].offset);
+                c.at = this.positions.byteOffset(group[0].offset);
                 return;
             }
         }
-        c.at = undefined;
+        c.at = -1;
     }
 
     private commentBefore(next: Position): boolean {
-        return this.comments.at !== undefined && this.comments.at.offset <= next.offset;
+        return this.comments.at >= 0 && this.comments.at <= next.offset;
     }
 
     /** Writes the comments and whitespace that come before the next token. */
@@ -136,7 +157,7 @@ export class Printer {
             while (this.commentBefore(next)) {
                 for (const c of this.comments.current) {
                     this.writeCommentPrefix(next, c);
-                    this.writeString(this.positionOf(c.offset), c.text, true);
+                    this.writeString(this.positionOf(c.offset, new Position()), c.text, true);
                     lastComment = c;
                 }
                 this.nextComment();
@@ -149,11 +170,11 @@ export class Printer {
 
     private writeCommentPrefix(next: Position, c: Comment): void {
         if (this.output.length === 0) return; // nothing before the first comment of the file
-        const cPos = this.positionOf(c.offset);
-        if (cPos.line === this.last.line) {
+        const commentLine = this.positions.line(c.offset);
+        if (commentLine === this.last.line) {
             // On the line of the last token: a tab to align it, or a space before a
             // token that follows on the same line (a block comment).
-            this.writeByte(cPos.line === next.line ? ' ' : '\t', 1);
+            this.writeByte(commentLine === next.line ? ' ' : '\t', 1);
             return;
         }
         // On a line of its own: keep pending indentation, drop other pending whitespace.
@@ -167,14 +188,14 @@ export class Printer {
             break;
         }
         this.writeWhitespace(count);
-        const newlines = cPos.line > 0 && this.last.line > 0 ? cPos.line - this.last.line : 0;
+        const newlines = this.last.line > 0 ? commentLine - this.last.line : 0;
         if (newlines > 0) this.writeByte('\f', Math.min(newlines, MAX_NEWLINES));
     }
 
     private writeCommentSuffix(next: Position, tok: number, lastComment: Comment): void {
         if (tok === Tok.EOF) return; // no blank lines at the end of the file
-        const lastEnd = this.positionOf(lastComment.offset + lastComment.text.length - 1);
-        if (lastComment.text[1] === '*' && next.line === lastEnd.line) this.writeByte(' ', 1);
+        const lastEndLine = this.positions.line(lastComment.offset + lastComment.text.length - 1);
+        if (lastComment.text[1] === '*' && next.line === lastEndLine) this.writeByte(' ', 1);
 
         const newlines = next.line - this.last.line;
         let droppedFormfeed = false;
@@ -193,7 +214,7 @@ export class Printer {
 
     private writeString(pos: Position, s: string, escape: boolean): void {
         if (this.out.column === 1) this.writeIndent();
-        this.pos = { ...pos };
+        this.pos.copy(pos);
         this.output += escape ? ESCAPE + s + ESCAPE : s;
 
         let newlines = 0;
@@ -217,21 +238,22 @@ export class Printer {
             this.pos.column += length;
             this.out.column += length;
         }
-        this.last = { ...this.pos };
+        this.last.copy(this.pos);
     }
 
     private writeIndent(): void {
         const depth = this.indent;
         this.output += '\t'.repeat(depth);
-        this.pos = { offset: this.pos.offset + depth, line: this.pos.line, column: this.pos.column + depth };
+        this.pos.offset += depth;
+        this.pos.column += depth;
         this.out.column += depth;
     }
 
     /** Writes a whitespace character n times. */
     private writeByte(ch: string, n: number): void {
         if (this.out.column === 1) this.writeIndent();
-        this.output += ch.repeat(n);
-        this.pos = { offset: this.pos.offset + n, line: this.pos.line, column: this.pos.column };
+        this.output += n === 1 ? ch : ch.repeat(n);
+        this.pos.offset += n;
         if (ch === '\n' || ch === '\f') {
             this.pos.line += n;
             this.out.line += n;
@@ -255,7 +277,8 @@ export class Printer {
                 default: this.writeByte(String.fromCharCode(w), 1);
             }
         }
-        this.whitespace = ws.slice(n);
+        if (n >= ws.length) ws.length = 0;
+        else ws.splice(0, n);
     }
 }
 
@@ -269,34 +292,34 @@ function trimTrailingSpace(text: string): string {
     let space = '';
     let start = 0;
     for (let i = 0; i < text.length; i++) {
-        const ch = text[i];
+        const ch = text.charCodeAt(i);
         if (state === 'escape') {
-            if (ch === ESCAPE) {
+            if (ch === 0xff) {
                 out.push(text.slice(start, i));
                 state = 'space';
                 space = '';
             }
             continue;
         }
-        const isSpace = ch === ' ' || ch === '\t' || ch === '\v';
-        const isNewline = ch === '\n' || ch === '\f';
+        const isSpace = ch === 0x20 || ch === 0x09 || ch === 0x0b;
+        const isNewline = ch === 0x0a || ch === 0x0c;
         if (state === 'text') {
-            if (!isSpace && !isNewline && ch !== ESCAPE) continue;
+            if (!isSpace && !isNewline && ch !== 0xff) continue;
             out.push(text.slice(start, i));
             state = 'space';
             space = '';
         }
         if (isSpace) {
-            space += ch === '\v' ? '\t' : ch;
+            space += ch === 0x20 ? ' ' : '\t';
         } else if (isNewline) {
             space = '';
             out.push('\n');
-        } else if (ch === ESCAPE) {
-            out.push(space);
+        } else if (ch === 0xff) {
+            if (space) out.push(space);
             state = 'escape';
             start = i + 1;
         } else {
-            out.push(space);
+            if (space) out.push(space);
             state = 'text';
             start = i;
         }

@@ -9,22 +9,23 @@ export const ESCAPE = '\xff';
 const TAB_WIDTH = 8;
 const PADDING = 1;
 
-interface Cell {
-    /** Length of the cell's text in the buffer (UTF-16 units, escapes included). */
-    size: number;
-    /** Display width: code points, escapes excluded. */
-    width: number;
-    /** True when the cell was ended by '\t' (a "hard" tab that keeps an empty column). */
-    htab: boolean;
-}
-
+/**
+ * Cells are kept in parallel arrays (size, width, hard-tab flag) rather than
+ * objects: formatting a large file creates millions of them.
+ */
 export class TabWriter {
     private buf = '';
     private pos = 0;
-    private cell: Cell = { size: 0, width: 0, htab: false };
+    // The cell being filled.
+    private size = 0;
+    private width = 0;
     private inEscape = false;
-    private lines: Cell[][] = [[]];
-    private widths: number[] = [];
+    // Terminated cells of the buffered lines; line i owns cells [lineStart[i], lineStart[i+1]).
+    private readonly cellSize: number[] = [];
+    private readonly cellWidth: number[] = [];
+    private readonly cellHtab: boolean[] = [];
+    private readonly lineStart: number[] = [0];
+    private readonly widths: number[] = [];
     private readonly out: string[] = [];
 
     write(text: string): void {
@@ -33,34 +34,34 @@ export class TabWriter {
             const ch = text.charCodeAt(i);
             if (!this.inEscape) {
                 if (ch === 0x09 || ch === 0x0b || ch === 0x0a || ch === 0x0c) {
-                    this.append(text.slice(n, i));
+                    this.append(text, n, i);
                     this.updateWidth();
                     n = i + 1;
                     const cells = this.terminateCell(ch === 0x09);
                     if (ch === 0x0a || ch === 0x0c) {
-                        this.lines.push([]);
+                        this.lineStart.push(this.cellSize.length);
                         // A form feed closes every column block; a line with a single cell
                         // cannot affect the lines after it, so it is safe to flush too.
                         if (ch === 0x0c || cells === 1) this.flushLines();
                     }
                 } else if (ch === 0xff) {
-                    this.append(text.slice(n, i));
+                    this.append(text, n, i);
                     this.updateWidth();
                     n = i;
                     this.inEscape = true;
                 }
             } else if (ch === 0xff) {
-                this.append(text.slice(n, i + 1));
+                this.append(text, n, i + 1);
                 n = i + 1;
                 this.endEscape();
             }
         }
-        this.append(text.slice(n));
+        this.append(text, n, text.length);
     }
 
     /** Flushes everything and returns the output written so far. */
     finish(): string {
-        if (this.cell.size > 0) {
+        if (this.size > 0) {
             if (this.inEscape) this.endEscape();
             this.terminateCell(false);
         }
@@ -68,39 +69,55 @@ export class TabWriter {
         return this.out.join('');
     }
 
-    private append(text: string): void {
-        this.buf += text;
-        this.cell.size += text.length;
+    private lineCount(): number {
+        return this.lineStart.length;
+    }
+
+    private cellsIn(line: number): number {
+        const end = line + 1 < this.lineStart.length ? this.lineStart[line + 1] : this.cellSize.length;
+        return end - this.lineStart[line];
+    }
+
+    private append(text: string, from: number, to: number): void {
+        if (to > from) {
+            this.buf += text.slice(from, to);
+            this.size += to - from;
+        }
     }
 
     private updateWidth(): void {
-        this.cell.width += codePoints(this.buf, this.pos, this.buf.length);
+        this.width += codePoints(this.buf, this.pos, this.buf.length);
         this.pos = this.buf.length;
     }
 
     private endEscape(): void {
         this.updateWidth();
-        this.cell.width -= 2; // the two ESCAPE characters take no room
-        this.pos = this.buf.length;
+        this.width -= 2; // the two ESCAPE characters take no room
         this.inEscape = false;
     }
 
+    /** Ends the current cell; returns the number of cells of the current line. */
     private terminateCell(htab: boolean): number {
-        this.cell.htab = htab;
-        const line = this.lines[this.lines.length - 1];
-        line.push(this.cell);
-        this.cell = { size: 0, width: 0, htab: false };
-        return line.length;
+        this.cellSize.push(this.size);
+        this.cellWidth.push(this.width);
+        this.cellHtab.push(htab);
+        this.size = 0;
+        this.width = 0;
+        return this.cellSize.length - this.lineStart[this.lineStart.length - 1];
     }
 
     private flushLines(): void {
-        this.format(0, 0, this.lines.length);
+        this.format(0, 0, this.lineCount());
         this.buf = '';
         this.pos = 0;
-        this.cell = { size: 0, width: 0, htab: false };
+        this.size = 0;
+        this.width = 0;
         this.inEscape = false;
-        this.lines = [[]];
-        this.widths = [];
+        this.cellSize.length = 0;
+        this.cellWidth.length = 0;
+        this.cellHtab.length = 0;
+        this.lineStart.length = 1;
+        this.widths.length = 0;
     }
 
     /** Formats lines [line0, line1) from buffer position pos0; returns the new position. */
@@ -108,9 +125,8 @@ export class TabWriter {
         let pos = pos0;
         const column = this.widths.length;
         for (let current = line0; current < line1; current++) {
-            let line = this.lines[current];
             // The last cell of a line is the text before the newline; it is not part of a column.
-            if (column >= line.length - 1) continue;
+            if (column >= this.cellsIn(current) - 1) continue;
 
             pos = this.writeLines(pos, line0, current);
             line0 = current;
@@ -119,12 +135,11 @@ export class TabWriter {
             let width = 0;
             let discardable = true;
             for (; current < line1; current++) {
-                line = this.lines[current];
-                if (column >= line.length - 1) break;
-                const c = line[column];
-                const w = c.width + PADDING;
+                if (column >= this.cellsIn(current) - 1) break;
+                const c = this.lineStart[current] + column;
+                const w = this.cellWidth[c] + PADDING;
                 if (w > width) width = w;
-                if (c.width > 0 || c.htab) discardable = false;
+                if (this.cellWidth[c] > 0 || this.cellHtab[c]) discardable = false;
             }
             if (discardable) width = 0;
 
@@ -139,24 +154,27 @@ export class TabWriter {
     private writeLines(pos0: number, line0: number, line1: number): number {
         let pos = pos0;
         const out = this.out;
+        const lines = this.lineCount();
         for (let i = line0; i < line1; i++) {
-            const line = this.lines[i];
+            const first = this.lineStart[i];
+            const count = this.cellsIn(i);
             let useTabs = true; // leading empty cells are indentation
-            for (let j = 0; j < line.length; j++) {
-                const c = line[j];
-                if (c.size === 0) {
-                    if (j < this.widths.length) out.push(padding(c.width, this.widths[j], useTabs));
+            for (let j = 0; j < count; j++) {
+                const size = this.cellSize[first + j];
+                const width = this.cellWidth[first + j];
+                if (size === 0) {
+                    if (j < this.widths.length) out.push(padding(width, this.widths[j], useTabs));
                 } else {
                     useTabs = false;
-                    out.push(this.buf.slice(pos, pos + c.size));
-                    pos += c.size;
-                    if (j < this.widths.length) out.push(padding(c.width, this.widths[j], false));
+                    out.push(this.buf.slice(pos, pos + size));
+                    pos += size;
+                    if (j < this.widths.length) out.push(padding(width, this.widths[j], false));
                 }
             }
-            if (i + 1 === this.lines.length) {
+            if (i + 1 === lines) {
                 // The last buffered line has no newline yet: write what is pending of its cell.
-                out.push(this.buf.slice(pos, pos + this.cell.size));
-                pos += this.cell.size;
+                out.push(this.buf.slice(pos, pos + this.size));
+                pos += this.size;
             } else {
                 out.push('\n');
             }
@@ -165,20 +183,25 @@ export class TabWriter {
     }
 }
 
+const TABS = ['', '\t', '\t\t', '\t\t\t', '\t\t\t\t'];
+
 function padding(textWidth: number, cellWidth: number, useTabs: boolean): string {
     if (useTabs) {
         const rounded = Math.ceil(cellWidth / TAB_WIDTH) * TAB_WIDTH;
-        return '\t'.repeat(Math.ceil((rounded - textWidth) / TAB_WIDTH));
+        const n = Math.ceil((rounded - textWidth) / TAB_WIDTH);
+        return TABS[n] ?? '\t'.repeat(n);
     }
     return ' '.repeat(cellWidth - textWidth);
 }
 
 function codePoints(s: string, from: number, to: number): number {
-    let n = 0;
+    let n = to - from;
     for (let i = from; i < to; i++) {
         const c = s.charCodeAt(i);
-        if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) i++;
-        n++;
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
+            i++;
+            n--;
+        }
     }
     return n;
 }

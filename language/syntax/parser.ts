@@ -32,7 +32,7 @@ export interface ParsedFile {
  * recursive passes over the AST (evaluation, printing, LSP features) must not
  * overflow the stack on hostile input. Real configurations stay far below it.
  */
-export const MAX_NESTING = 1000;
+export const MAX_NESTING = 300;
 
 export function parse(input: SourceText | string): ParsedFile {
     const source = typeof input === 'string' ? sourceFromString(input) : input;
@@ -308,22 +308,26 @@ class Parser {
         return this.parseBinOp(1);
     }
 
-    /** Left-associative binary operators at precedence >= minPrec (PowExpr handles `^`). */
+    /**
+     * Left-associative binary operators at precedence >= minPrec (PowExpr
+     * handles `^`). Each operator of a chain nests the AST one level deeper, so
+     * it counts against MAX_NESTING.
+     */
     private parseBinOp(minPrec: number): ast.Expression {
         let lhs = this.parsePowExpr();
-        let chain = 0;
+        let links = 0;
         for (;;) {
             const tok = this.tok();
             const prec = binaryPrecedence(tok);
-            if (prec < minPrec || prec === 0) return lhs;
+            if (prec < minPrec || prec === 0) break;
+            if (!this.deeper()) {
+                this.advanceAny(STATEMENT_END);
+                break;
+            }
+            links++;
             const opOffset = this.pos;
             this.next();
             const rhs = this.parseBinOp(prec + 1);
-            if (++chain + this.depth > MAX_NESTING) {
-                this.addError(nestingMessage());
-                this.advanceAny(STATEMENT_END);
-                return lhs;
-            }
             lhs = this.node<ast.BinaryExpression>('BinaryExpression', lhs.$cstNode!.offset, rhs.$cstNode!.end, {
                 left: lhs,
                 operator: tokenName(tok) as BinaryOperator,
@@ -331,6 +335,8 @@ class Parser {
                 $operatorOffset: opOffset,
             });
         }
+        this.depth -= links;
+        return lhs;
     }
 
     /** PowExpr = UnaryExpr [ "^" PowExpr ] (right-associative). */
@@ -363,26 +369,34 @@ class Parser {
         }
 
         let primary = this.parsePrimaryExpr();
-        for (;;) {
-            switch (this.tok()) {
+        // Each access, index or call nests the AST one level deeper.
+        let links = 0;
+        loop: for (;;) {
+            const tok = this.tok();
+            if (tok !== Tok.DOT && tok !== Tok.LBRACK && tok !== Tok.LPAREN && tok !== Tok.STRING && tok !== Tok.LCURLY) break;
+            if (!this.deeper()) {
+                this.advanceAny(STATEMENT_END);
+                break;
+            }
+            links++;
+            switch (tok) {
                 case Tok.DOT: {
                     this.next();
-                    const { pos, tok } = { pos: this.pos, tok: this.tok() };
+                    const pos = this.pos;
+                    const isIdent = this.tok() === Tok.IDENT;
                     const member = this.lit;
                     this.expect(Tok.IDENT);
-                    const end = tok === Tok.IDENT ? pos + member.length : pos;
+                    const end = isIdent ? pos + member.length : pos;
                     primary = this.node<ast.AccessExpression>('AccessExpression', primary.$cstNode!.offset, Math.max(end, primary.$cstNode!.end), {
                         receiver: primary,
-                        member: tok === Tok.IDENT ? member : '',
+                        member: isIdent ? member : '',
                         $memberOffset: pos,
                     });
                     break;
                 }
                 case Tok.LBRACK: {
                     const lbrack = this.expect(Tok.LBRACK).pos;
-                    if (!this.enter()) return primary;
                     const index = this.parseExpression();
-                    this.depth--;
                     const rbrack = this.expect(Tok.RBRACK).pos;
                     primary = this.node<ast.IndexExpression>('IndexExpression', primary.$cstNode!.offset, rbrack + 1, {
                         receiver: primary,
@@ -394,9 +408,7 @@ class Parser {
                 }
                 case Tok.LPAREN: {
                     const lparen = this.expect(Tok.LPAREN).pos;
-                    if (!this.enter()) return primary;
                     const args = this.tok() !== Tok.RPAREN ? this.parseExpressionList(Tok.RPAREN) : [];
-                    this.depth--;
                     const rparen = this.expect(Tok.RPAREN).pos;
                     primary = this.node<ast.CallExpression>('CallExpression', primary.$cstNode!.offset, rparen + 1, {
                         callee: primary,
@@ -406,30 +418,26 @@ class Parser {
                     });
                     break;
                 }
-                case Tok.STRING:
-                case Tok.LCURLY: {
+                default: {
                     // Someone assigning a block to an attribute: parse the rest as a block
                     // body to say so; give up on the statement when it is not one.
-                    if (this.tok() === Tok.STRING) this.next();
+                    if (tok === Tok.STRING) this.next();
                     if (this.expect(Tok.LCURLY).tok !== Tok.LCURLY) {
                         this.consumeStatement();
-                        return primary;
+                        break loop;
                     }
-                    if (!this.enter()) return primary;
                     this.parseBody(Tok.RCURLY, { $type: 'Block' } as AstNode);
-                    this.depth--;
-                    const { pos: end, tok } = this.expect(Tok.RCURLY);
-                    if (tok !== Tok.RCURLY) {
+                    const { pos: end, tok: closing } = this.expect(Tok.RCURLY);
+                    if (closing !== Tok.RCURLY) {
                         this.consumeStatement();
-                        return primary;
+                        break loop;
                     }
                     this.addErrorAt(primary.$cstNode!.offset, 'cannot use a block as an expression', true, end + 1);
-                    break;
                 }
-                default:
-                    return primary;
             }
         }
+        this.depth -= links;
+        return primary;
     }
 
     /**
@@ -536,12 +544,18 @@ class Parser {
 
     /** Enters one nesting level, or reports and skips the too-deep construct. */
     private enter(): boolean {
+        if (this.deeper()) return true;
+        this.skipBalanced();
+        return false;
+    }
+
+    /** Goes one nesting level deeper, or reports that the limit is reached. */
+    private deeper(): boolean {
         if (this.depth < MAX_NESTING) {
             this.depth++;
             return true;
         }
         this.addErrorAt(this.pos, nestingMessage(), false);
-        this.skipBalanced();
         return false;
     }
 

@@ -6,7 +6,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitFrontMatter } from './markdown.js';
 
-const INCLUDE = /\{\{<\s*docs\/shared\s+lookup="([^"]+)"[^>]*>\}\}/g;
+// Attribute values may contain `>` (`version="<ALLOY_VERSION>"`) and come in any order,
+// so match a list of quoted attributes and pick `lookup` out of it.
+const INCLUDE = /\{\{<\s*docs\/shared((?:\s+[\w-]+="[^"]*")*)\s*>\}\}/g;
+
+function lookupOf(attributes: string): string | undefined {
+    return /\blookup="([^"]+)"/.exec(attributes)?.[1];
+}
 
 export class IncludeResolver {
     private readonly cache = new Map<string, string | undefined>();
@@ -18,7 +24,7 @@ export class IncludeResolver {
 
     /** Every lookup path named in a text, unexpanded. */
     static lookups(text: string): string[] {
-        return [...text.matchAll(INCLUDE)].map((m) => m[1]);
+        return [...text.matchAll(INCLUDE)].flatMap((m) => lookupOf(m[1]) ?? []);
     }
 
     /**
@@ -26,13 +32,28 @@ export class IncludeResolver {
      * A missing fragment becomes an empty string; cycles are cut at the repeated fragment.
      */
     expand(text: string, stack: readonly string[] = []): string {
-        return text.replace(INCLUDE, (_whole, lookup: string) => {
-            if (stack.includes(lookup)) return '';
+        return text.replace(INCLUDE, (_whole, attributes: string) => {
+            const lookup = lookupOf(attributes);
+            if (lookup === undefined || stack.includes(lookup)) return '';
             const fragment = this.read(lookup);
             if (fragment === undefined) return '';
             // Keep the fragment on its own lines so a table inside it stays a table.
             return `\n${this.expand(fragment, [...stack, lookup])}\n`;
         });
+    }
+
+    /**
+     * Expands a component fragment by file name (`basic-auth-block.md`), wherever this docs
+     * tree keeps them: `reference/components/` (Alloy) or `flow/reference/components/` (Agent).
+     */
+    expandFragment(fileName: string): string | undefined {
+        for (const dir of ['reference/components', 'flow/reference/components']) {
+            const lookup = `${dir}/${fileName}`;
+            if (!existsSync(join(this.sharedRoot, lookup))) continue;
+            const body = this.read(lookup);
+            if (body !== undefined) return this.expand(body, [lookup]);
+        }
+        return undefined;
     }
 
     private read(lookup: string): string | undefined {

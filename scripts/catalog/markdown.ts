@@ -90,10 +90,14 @@ export function sections(body: string): Section[] {
         if (fence !== undefined) return;
         const m = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
         if (!m) return;
-        const base = hugoAnchor(m[2]);
-        const count = seen.get(base) ?? 0;
-        seen.set(base, count + 1);
-        headings.push({ level: m[1].length, text: m[2], anchor: count === 0 ? base : `${base}-${count}`, line: index });
+        // `### label block {#extract-label-block}` sets the id explicitly.
+        const custom = /^(.*?)\s*\{#([^}\s]+)\}$/.exec(m[2]);
+        const text = custom ? custom[1] : m[2];
+        let anchor = custom ? custom[2].toLowerCase() : hugoAnchor(text);
+        const count = seen.get(anchor) ?? 0;
+        seen.set(anchor, count + 1);
+        if (!custom && count > 0) anchor = `${anchor}-${count}`;
+        headings.push({ level: m[1].length, text, anchor, line: index });
     });
     return headings.map((h, i) => {
         const nextAny = headings[i + 1]?.line ?? lines.length;
@@ -102,9 +106,14 @@ export function sections(body: string): Section[] {
     });
 }
 
-/** Plain heading name: `` `tls_config` block `` → `tls_config`. */
+/**
+ * Plain block name of a heading: `` `tls_config` block `` → `tls_config`,
+ * `wal block (experimental)` → `wal`, `` `ec2` > `resource_attributes` `` → `resource_attributes`.
+ */
 export function headingName(text: string): string {
-    return cleanInline(text)
+    const last = cleanInline(text).split('>').pop() ?? '';
+    return last
+        .replace(/\s*\([^)]*\)\s*$/, '')
         .replace(/\s+(block|blocks|argument|arguments)$/i, '')
         .trim();
 }

@@ -106,7 +106,7 @@ say "rebuild done in $((SECONDS - t0)) s"
 # Sanity: code-server runs under Node 24 (isolated HOME/XDG so nothing lands in ~).
 sb="$HERE/.cache/setup-sandbox"; rm -rf "$sb"; mkdir -p "$sb/home" "$sb/tmp"
 ver=$(HOME="$sb/home" XDG_CONFIG_HOME="$sb/home/.config" XDG_DATA_HOME="$sb/home/.local/share" TMPDIR="$sb/tmp" \
-  "$NODE24" "$CS_DIR/out/node/entry.js" --version 2>&1 | head -n 1) || die "code-server --version failed under $NODE24"
+  "$NODE24" "$CS_DIR/out/node/entry.js" --config "$sb/config.yaml" --version 2>&1 | grep -E '^[0-9]+\.[0-9]+\.[0-9]+ ' | head -n 1) || die "code-server --version failed under $NODE24"
 rm -rf "$sb"
 case "$ver" in 4.139.*) ;; *) die "unexpected code-server --version output: $ver";; esac
 

@@ -1,0 +1,105 @@
+// Generates language/catalog/generated/{alloy,river}.json from the reference docs.
+//
+//   npx tsx scripts/build-catalog.ts [--shared DIR] [--out DIR] [--verbose]
+//
+// --shared defaults to ../shared relative to the project root and must contain
+// alloy/docs/reference and agent-flow/docs/reference. Only facts are extracted (names,
+// types, defaults, required flags, stability, docs links); no description text.
+
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildAll, DIALECTS, type BuildReport } from './catalog/build.js';
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Options {
+    readonly shared: string;
+    readonly out: string;
+    readonly verbose: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+    let shared = resolve(projectRoot, '..', 'shared');
+    let out = join(projectRoot, 'language', 'catalog', 'generated');
+    let verbose = false;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const value = (): string => {
+            const next = argv[++i];
+            if (next === undefined) fail(`${arg} needs a value`);
+            return next;
+        };
+        if (arg === '--shared') shared = resolve(value());
+        else if (arg.startsWith('--shared=')) shared = resolve(arg.slice('--shared='.length));
+        else if (arg === '--out') out = resolve(value());
+        else if (arg.startsWith('--out=')) out = resolve(arg.slice('--out='.length));
+        else if (arg === '--verbose' || arg === '-v') verbose = true;
+        else if (arg === '--help' || arg === '-h') {
+            console.log('usage: npx tsx scripts/build-catalog.ts [--shared DIR] [--out DIR] [--verbose]');
+            process.exit(0);
+        } else fail(`unknown argument: ${arg}`);
+    }
+    return { shared, out, verbose };
+}
+
+function fail(message: string): never {
+    console.error(`build-catalog: ${message}`);
+    process.exit(1);
+}
+
+function summarize(report: BuildReport, verbose: boolean): void {
+    const count = (pred: (p: BuildReport['pages'][number]) => boolean | undefined): string[] =>
+        report.pages.filter((p) => !p.skipped && pred(p)).map((p) => p.name);
+    const noArgs = count((p) => p.missingArguments);
+    const noBlocks = count((p) => p.missingBlocks);
+    const noExports = count((p) => p.missingExports);
+    const skipped = report.pages.filter((p) => p.skipped);
+    const unresolved = report.pages.flatMap((p) => p.unresolvedBlocks.map((b) => `${p.name}: ${b}`));
+    const rowProblems = report.pages.flatMap((p) => p.rowProblems.map((r) => `${p.name}: ${r.reason} [${r.cell}]`));
+    console.log(
+        `${report.dialect}: ${report.pages.length} pages; no arguments table ${noArgs.length}, ` +
+            `no blocks table ${noBlocks.length}, no exports table ${noExports.length}, ` +
+            `skipped ${skipped.length}, unresolved blocks ${unresolved.length}, odd rows ${rowProblems.length}`,
+    );
+    for (const p of skipped) console.log(`  skipped ${p.file}: ${p.skipped}`);
+    for (const p of report.problems) console.log(`  problem: ${p}`);
+    if (report.missingIncludes.length > 0) console.log(`  includes without a fragment (prose only): ${report.missingIncludes.join(', ')}`);
+    if (verbose) {
+        if (noArgs.length) console.log(`  no arguments table: ${noArgs.join(', ')}`);
+        if (noBlocks.length) console.log(`  no blocks table: ${noBlocks.join(', ')}`);
+        if (noExports.length) console.log(`  no exports table: ${noExports.join(', ')}`);
+        for (const u of unresolved) console.log(`  unresolved block ${u}`);
+        for (const p of report.pages) for (const b of p.fallbackBlocks) console.log(`  block from shared fragment ${p.name}: ${b}`);
+        for (const p of report.pages) for (const b of p.sameAsBlocks) console.log(`  block same as ${p.name}: ${b}`);
+        for (const r of rowProblems) console.log(`  row: ${r}`);
+    }
+}
+
+function main(): void {
+    const options = parseArgs(process.argv.slice(2));
+    for (const sub of ['alloy/docs/reference', 'agent-flow/docs/reference']) {
+        if (!existsSync(join(options.shared, sub))) {
+            fail(`docs not found: ${join(options.shared, sub)} (pass --shared DIR pointing at the reference data)`);
+        }
+    }
+    const { results, files } = buildAll(options.shared);
+    mkdirSync(options.out, { recursive: true });
+    for (const dialect of DIALECTS) {
+        const path = join(options.out, `${dialect}.json`);
+        writeFileSync(path, files[dialect]);
+        const result = results.find((r) => r.catalog.dialect === dialect)!;
+        const c = result.catalog;
+        console.log(
+            `wrote ${path}: ${Object.keys(c.components).length} components, ${Object.keys(c.configBlocks).length} config blocks, ` +
+                `${Object.keys(c.stdlib).length} stdlib entries, ${Buffer.byteLength(files[dialect])} bytes`,
+        );
+        summarize(result.report, options.verbose);
+    }
+}
+
+try {
+    main();
+} catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+}
