@@ -9,7 +9,7 @@
 // Env knobs:
 //   E2E_TIMEOUT_MS      whole-run timeout (default 300000)
 //   E2E_LOG_DIR         where server.log / console.log go (default test/e2e/.cache/logs/latest)
-//   E2E_CONSOLE=all     relay every browser console line, not just the extension host's
+//   E2E_CONSOLE         tests (default: relay console lines minus known workbench noise) | all | none
 //   E2E_KEEP_TMP=1      keep the per-run sandbox (HOME, XDG dirs, TMPDIR, Chromium profile)
 //   CHROMIUM            browser binary (default /usr/bin/chromium)
 // Everything the shim's own environment contains (including runTests' extensionTestsEnv) is passed
@@ -164,23 +164,26 @@ async function main() {
   page.on('crash', () => { info('browser page crashed'); resolveExit(1); });
   context.on('close', () => resolveExit(exiting ? 1 : (info('browser closed unexpectedly'), 1)));
 
-  // Relay console output in order. The extension host's console.* calls (Mocha's reporter included)
-  // arrive as console messages styled with %c; drop the styling and prefixes.
-  const relayAll = process.env.E2E_CONSOLE === 'all';
+  // Relay console output in order. The extension host's console.* output (Mocha's reporter included)
+  // reaches the page as VS Code log-service lines: ['%c INFO', 'color: …', fmt, ...args]. Strip the
+  // styling, drop known workbench noise, and write to stdout (one stream keeps the order intact).
+  const mode = process.env.E2E_CONSOLE || 'tests'; // tests | all | none
+  const NOISE = /ENOTFOUND|Failed to load resource|authentication provider|Creating a socket|connection token|AgentHost|AccountPolicyGate|grace time|additional builtin extensions|builtin extensions cache|iframe|Service Worker|web worker extension host|vsda|Extension host \(Remote\) is unresponsive|Long running operations during shutdown|\[LanguageModels\]|chat\.|Copilot|copilot/;
   let queue = Promise.resolve();
   page.on('console', (m) => {
     queue = queue.then(async () => {
       let vals = await Promise.all(m.args().map((a) => a.jsonValue().catch(() => undefined)));
       if (!vals.length || vals.every((v) => v === undefined)) vals = [m.text()];
-      let fromExtHost = false;
+      if (process.env.E2E_CONSOLE_DEBUG) consoleLog.write(JSON.stringify({ type: m.type(), loc: m.location(), raw: vals }) + '\n');
+      let level = m.type();
       if (typeof vals[0] === 'string' && vals[0].includes('%c')) {
-        fromExtHost = /Extension Host/.test(vals[0]);
+        level = vals[0].replace(/%c/g, '').trim().toLowerCase() || level;
         const n = (vals[0].match(/%c/g) || []).length;
         vals = vals.slice(1 + n);
       }
       const text = util.format(...vals);
-      consoleLog.write(`[${m.type()}]${fromExtHost ? '[exthost]' : ''} ${text}\n`);
-      if (relayAll || fromExtHost) (m.type() === 'error' && !fromExtHost ? process.stderr : process.stdout).write(text + '\n');
+      consoleLog.write(`[${level}] ${text}\n`);
+      if (mode === 'all' || (mode === 'tests' && !NOISE.test(text))) process.stdout.write(text + '\n');
     }).catch(() => {});
   });
   page.on('pageerror', (e) => consoleLog.write(`[pageerror] ${e}\n`));

@@ -1,0 +1,107 @@
+// A minimal LSP client over stdio for tests and benchmarks: spawns the real
+// server bundle (out/server.cjs) and speaks JSON-RPC to it.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+
+const SERVER = path.resolve(__dirname, '../../out/server.cjs');
+
+export class LspClient {
+    readonly connection: MessageConnection;
+    private readonly process: ChildProcess;
+    private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+    private readonly waiters: Array<{ uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
+    readonly stderr: string[] = [];
+
+    constructor(extraArgs: string[] = []) {
+        this.process = spawn(process.execPath, [SERVER, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
+        this.process.stderr!.on('data', (d) => this.stderr.push(String(d)));
+        this.process.stdin!.on('error', () => {}); // the server may exit before our last write
+        this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
+        this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+            this.diagnostics.set(p.uri, p);
+            for (let i = this.waiters.length - 1; i >= 0; i--) {
+                const w = this.waiters[i];
+                if (w.uri === p.uri && w.accept(p)) {
+                    this.waiters.splice(i, 1);
+                    w.resolve(p);
+                }
+            }
+        });
+        // The server asks for configuration and registers capabilities; answer politely.
+        this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
+        this.connection.onRequest('client/registerCapability', () => null);
+        this.connection.onRequest('window/workDoneProgress/create', () => null);
+        this.connection.listen();
+    }
+
+    async initialize(rootUri: string | null = null, initializationOptions?: unknown): Promise<unknown> {
+        const result = await this.connection.sendRequest('initialize', {
+            processId: process.pid,
+            rootUri,
+            workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
+            capabilities: {
+                textDocument: {
+                    publishDiagnostics: {},
+                    synchronization: { dynamicRegistration: false },
+                    semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] },
+                },
+                workspace: { configuration: true, workspaceFolders: true },
+            },
+            initializationOptions,
+        });
+        await this.connection.sendNotification('initialized', {});
+        return result;
+    }
+
+    open(uri: string, text: string, version = 1): void {
+        void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'grafana-alloy', version, text } });
+    }
+
+    change(uri: string, text: string, version: number): void {
+        void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    }
+
+    /** Resolves with the next diagnostics published for `uri` that satisfy `accept`. */
+    nextDiagnostics(uri: string, accept: (d: Diagnostic[]) => boolean = () => true, timeoutMs = 20_000): Promise<Diagnostic[]> {
+        return new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms`)), timeoutMs);
+            this.waiters.push({
+                uri,
+                accept: (p) => accept(p.diagnostics),
+                resolve: (p) => {
+                    clearTimeout(timer);
+                    resolve(p.diagnostics);
+                },
+            });
+        });
+    }
+
+    request<T>(method: string, params: unknown): Promise<T> {
+        return this.connection.sendRequest(method, params) as Promise<T>;
+    }
+
+    /** Shuts the server down the LSP way, and kills it if it does not exit. */
+    async stop(): Promise<void> {
+        const exited = new Promise<void>((resolve) => {
+            if (this.process.exitCode !== null) resolve();
+            else this.process.once('exit', () => resolve());
+        });
+        try {
+            await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
+            await this.connection.sendNotification('exit');
+        } catch {
+            // The server may already be gone.
+        }
+        const timer = setTimeout(() => this.process.kill(), 3000);
+        await exited;
+        clearTimeout(timer);
+        this.connection.dispose();
+    }
+
+    get pid(): number | undefined {
+        return this.process.pid;
+    }
+}
