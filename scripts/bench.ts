@@ -1,0 +1,12 @@
+// `npm run bench`: prints flowlens' performance numbers (see README, Performance).
+
+import { benchSyntax } from './bench/syntax.js';
+
+const sections: Array<[string, () => string | Promise<string>]> = [['Parse, diagnostics and formatting of one file', benchSyntax]];
+
+const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const [title, run] of sections) {
+    if (only.length && !only.some((o) => title.toLowerCase().includes(o.toLowerCase()))) continue;
+    console.log(`\n## ${title}\n`);
+    console.log(await run());
+}
