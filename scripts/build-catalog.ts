@@ -6,10 +6,10 @@
 // alloy/docs/reference and agent-flow/docs/reference. Only facts are extracted (names,
 // types, defaults, required flags, stability, docs links); no description text.
 
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAll, DIALECTS, type BuildReport } from './catalog/build.js';
+import { REQUIRED_DOC_DIRS, writeCatalogs, type BuildReport } from './catalog/build.js';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -78,21 +78,18 @@ function summarize(report: BuildReport, verbose: boolean): void {
 
 function main(): void {
     const options = parseArgs(process.argv.slice(2));
-    for (const sub of ['alloy/docs/reference', 'agent-flow/docs/reference']) {
+    for (const sub of REQUIRED_DOC_DIRS) {
         if (!existsSync(join(options.shared, sub))) {
             fail(`docs not found: ${join(options.shared, sub)} (pass --shared DIR pointing at the reference data)`);
         }
     }
-    const { results, files } = buildAll(options.shared);
-    mkdirSync(options.out, { recursive: true });
-    for (const dialect of DIALECTS) {
-        const path = join(options.out, `${dialect}.json`);
-        writeFileSync(path, files[dialect]);
-        const result = results.find((r) => r.catalog.dialect === dialect)!;
+    const { results, written } = writeCatalogs(options.shared, options.out);
+    for (const result of results) {
         const c = result.catalog;
+        const path = written[c.dialect];
         console.log(
             `wrote ${path}: ${Object.keys(c.components).length} components, ${Object.keys(c.configBlocks).length} config blocks, ` +
-                `${Object.keys(c.stdlib).length} stdlib entries, ${Buffer.byteLength(files[dialect])} bytes`,
+                `${Object.keys(c.stdlib).length} stdlib entries, ${statSync(path).size} bytes`,
         );
         summarize(result.report, options.verbose);
     }

@@ -1,7 +1,7 @@
 // Builds the two catalogs (alloy, river) from the reference docs and serializes them
 // deterministically. Used by scripts/build-catalog.ts and by the freshness test.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { BlockSchema, Catalog, ComponentSchema, Dialect, StdlibEntry } from '../../language/catalog/schema.js';
 import { parseComponentPage, type ComponentCopy, type PageReport } from './components.js';
@@ -20,6 +20,11 @@ interface DialectSource {
     readonly parseStdlib: (dir: string) => StdlibEntry[];
 }
 
+/** The page's canonical URL, unless it is malformed (Agent Flow remotecfg says `remotecfgs://`). */
+function canonicalOf(frontMatter: FrontMatter): string | undefined {
+    return frontMatter.canonical?.startsWith('https://grafana.com/docs/') ? frontMatter.canonical : undefined;
+}
+
 /** Agent Flow pages point at `/docs/agent/latest/`; pin them to the v0.40 docs they describe. */
 function pinAgentDocs(url: string): string {
     return url.replace('/docs/agent/latest/', '/docs/agent/v0.40/');
@@ -34,7 +39,7 @@ function sourcesFor(sharedDir: string): DialectSource[] {
             root: alloyRoot,
             sharedRoot: join(alloyRoot, 'docs', 'shared'),
             repo: 'grafana/alloy',
-            docs: (fm, section, name) => fm.canonical ?? `https://grafana.com/docs/alloy/latest/reference/${section}/${name}/`,
+            docs: (fm, section, name) => canonicalOf(fm) ?? `https://grafana.com/docs/alloy/latest/reference/${section}/${name}/`,
             parseStdlib: parseAlloyStdlib,
         },
         {
@@ -43,7 +48,7 @@ function sourcesFor(sharedDir: string): DialectSource[] {
             sharedRoot: join(agentRoot, 'docs', 'shared'),
             repo: 'grafana/agent',
             docs: (fm, section, name) =>
-                pinAgentDocs(fm.canonical ?? `https://grafana.com/docs/agent/v0.40/flow/reference/${section}/${name}/`),
+                pinAgentDocs(canonicalOf(fm) ?? `https://grafana.com/docs/agent/v0.40/flow/reference/${section}/${name}/`),
             parseStdlib: (dir) => parseRiverStdlib(dir).map((e) => ({ ...e, docs: pinAgentDocs(e.docs) })),
         },
     ];
@@ -53,7 +58,16 @@ function sourcesFor(sharedDir: string): DialectSource[] {
  * Config blocks that take a label. The rest (`logging`, `tracing`, `http`, `remotecfg`,
  * `livedebugging`) are singletons written without one (notes §2.1).
  */
-const LABELLED_CONFIG_BLOCKS = new Set(['argument', 'export', 'declare', 'foreach', 'import.file', 'import.git', 'import.http', 'import.string']);
+const LABELLED_CONFIG_BLOCKS = new Set([
+    'argument',
+    'export',
+    'declare',
+    'foreach',
+    'import.file',
+    'import.git',
+    'import.http',
+    'import.string',
+]);
 
 /**
  * Facts the tables cannot express (notes §2.4, §2.5, loki.process docs prose):
@@ -96,7 +110,7 @@ function markdownFiles(dir: string): string[] {
     return out;
 }
 
-/** `Taken from grafana/alloy at commit 66ebea856d.` in the reference data's README. */
+/** The commit named in the reference data's README (`... at commit 66ebea856d.`). */
 function sourceCommit(root: string): string {
     const readme = join(root, 'README.md');
     if (!existsSync(readme)) return 'unknown';
@@ -119,15 +133,15 @@ export function buildCatalog(sharedDir: string, dialect: Dialect): BuildResult {
             const { schema, report, copies: pageCopies } = parseComponentPage(file, {
                 resolver,
                 kind: isConfig ? 'config' : 'component',
-                label: 'required',
+                // Built-in components always take a label; config blocks per LABELLED_CONFIG_BLOCKS.
+                label: (name) => (!isConfig || LABELLED_CONFIG_BLOCKS.has(name) ? 'required' : 'forbidden'),
                 docs: (fm, name) => source.docs(fm, section, name),
             });
             pages.push({ ...report, file: relative(sharedDir, file) });
             if (!schema) continue;
-            const label = !isConfig || LABELLED_CONFIG_BLOCKS.has(schema.name) ? 'required' : 'forbidden';
-            if (result[schema.name]) problems.push(`duplicate page for ${schema.name}: ${file}`);
+            if (result[schema.name]) problems.push(`duplicate page for ${schema.name}: ${relative(sharedDir, file)}`);
             copies.push(...pageCopies.map((copy) => ({ owner: schema.name, copy })));
-            result[schema.name] = applyFacts({ ...schema, label }, problems);
+            result[schema.name] = applyFacts(schema, problems);
         }
         return result;
     };
@@ -275,3 +289,18 @@ export function buildAll(sharedDir: string): { results: BuildResult[]; files: Re
     const files = Object.fromEntries(results.map((r) => [r.catalog.dialect, serializeCatalog(r.catalog)])) as Record<Dialect, string>;
     return { results, files };
 }
+
+/** Builds both catalogs and writes `<outDir>/alloy.json` and `<outDir>/river.json`. */
+export function writeCatalogs(sharedDir: string, outDir: string): { results: BuildResult[]; written: Record<Dialect, string> } {
+    const { results, files } = buildAll(sharedDir);
+    mkdirSync(outDir, { recursive: true });
+    const written = {} as Record<Dialect, string>;
+    for (const dialect of DIALECTS) {
+        written[dialect] = join(outDir, `${dialect}.json`);
+        writeFileSync(written[dialect], files[dialect]);
+    }
+    return { results, written };
+}
+
+/** The doc trees the builder reads, relative to the shared directory. */
+export const REQUIRED_DOC_DIRS: readonly string[] = ['alloy/docs/reference', 'agent-flow/docs/reference'];

@@ -61,7 +61,7 @@ export interface ComponentCopy {
 export interface PageOptions {
     readonly resolver: IncludeResolver;
     readonly kind: ComponentSchema['kind'];
-    readonly label: ComponentSchema['label'];
+    readonly label: (name: string) => ComponentSchema['label'];
     readonly docs: (frontMatter: FrontMatter, name: string) => string;
 }
 
@@ -124,7 +124,7 @@ export function parseComponentPage(file: string, options: PageOptions): PageResu
         kind: options.kind,
         stability: stabilityOf(frontMatter.stage),
         ...(community ? { community: true } : {}),
-        label: options.label,
+        label: options.label(name),
         docs: options.docs(frontMatter, name),
         attributes: attributesFrom(argumentTables, report.rowProblems),
         blocks: freeze(tree.root).blocks,
@@ -211,7 +211,10 @@ function normalizeName(text: string): string {
     return text.toLowerCase().replace(/\s*>\s*/g, '>').replace(/[\s-]+/g, '_');
 }
 
-/** "uses the same configuration options as the `instrument` block", "supports the same arguments as the [`attributes`][attributes] block". */
+/**
+ * "uses the same configuration options as the `instrument` block",
+ * "supports the same arguments as the [`attributes`][attributes] block".
+ */
 const SAME_AS = /same (?:configuration options|arguments|attributes) as (?:the )?\[?`([A-Za-z_][\w.]*)`/;
 /** "The attributes and behavior of the `calls_dimension` block match the [`dimension`](#dimension) block." */
 const MATCHES = /block match(?:es)? the \[?`([A-Za-z_][\w.]*)`/;
@@ -265,6 +268,10 @@ class BlockTree {
         if (node.resolved || depth > MAX_DEPTH) return;
         node.resolved = true;
         this.fill(node, [...parentPath, ...row.path], row.linkCell, depth);
+        const defaults = row.defaults;
+        if (defaults) {
+            node.attributes = node.attributes.map((a) => (defaults[a.name] !== undefined ? { ...a, default: defaults[a.name] } : a));
+        }
     }
 
     /** Reads a block's section: its attributes, and any inner blocks it lists itself. */

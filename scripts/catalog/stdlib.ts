@@ -35,6 +35,44 @@ export const ALLOY_DEPRECATED_ALIASES: Readonly<Record<string, string>> = {
     yaml_decode: 'encoding.from_yaml',
 };
 
+/**
+ * Parameter lists for functions whose docs show no `name(params)` block, from the Go
+ * implementations summarized in notes §4. Used only when the docs have no signature.
+ */
+const SIGNATURE_SUPPLEMENT: Readonly<Record<string, string>> = {
+    'array.combine_maps': '(list1, list2, keys[, passthrough])',
+    'array.concat': '(lists...)',
+    'array.group_by': '(list, key, drop)',
+    coalesce: '(values...)',
+    concat: '(lists...)',
+    'convert.nonsensitive': '(secret)',
+    'encoding.from_base64': '(string)',
+    'encoding.from_json': '(string)',
+    'encoding.from_URLbase64': '(string)',
+    'encoding.from_yaml': '(string)',
+    'encoding.to_base64': '(string)',
+    'encoding.to_json': '(object)',
+    'encoding.to_URLbase64': '(string)',
+    'encoding.url_decode': '(string)',
+    'encoding.url_encode': '(string)',
+    env: '(name)',
+    'file.path_join': '(elements...)',
+    json_decode: '(string)',
+    json_path: '(json_string, path)',
+    nonsensitive: '(secret)',
+    'string.to_lower': '(string)',
+    'string.to_upper': '(string)',
+    'string.trim_prefix': '(string, prefix)',
+    'string.trim_space': '(string)',
+    'string.trim_suffix': '(string, suffix)',
+    'sys.env': '(name)',
+    to_lower: '(string)',
+    to_upper: '(string)',
+    trim_prefix: '(string, prefix)',
+    trim_space: '(string)',
+    trim_suffix: '(string, suffix)',
+};
+
 interface StdlibPage {
     readonly file: string;
     readonly title: string;
@@ -59,7 +97,7 @@ function readPages(dir: string, docsFallback: (name: string) => string): StdlibP
             return {
                 file,
                 title,
-                canonical: frontMatter.canonical ?? docsFallback(title),
+                canonical: frontMatter.canonical?.startsWith('https://grafana.com/docs/') ? frontMatter.canonical : docsFallback(title),
                 stage: frontMatter.stage,
                 aliases,
                 sections: sections(body),
@@ -134,7 +172,13 @@ function functionsOf(page: StdlibPage): StdlibEntry[] {
 }
 
 function parsePages(pages: readonly StdlibPage[]): StdlibEntry[] {
-    return pages.flatMap((page) => (page.title === 'constants' ? constantsOf(page) : functionsOf(page)));
+    return pages
+        .flatMap((page) => (page.title === 'constants' ? constantsOf(page) : functionsOf(page)))
+        .map((entry) =>
+            entry.kind === 'function' && entry.signature === undefined && SIGNATURE_SUPPLEMENT[entry.name] !== undefined
+                ? { ...entry, signature: SIGNATURE_SUPPLEMENT[entry.name] }
+                : entry,
+        );
 }
 
 export function parseAlloyStdlib(dir: string): StdlibEntry[] {

@@ -117,6 +117,18 @@ export interface BlockRow {
     readonly required: boolean;
     /** The cell holding the link to the block's section (raw, links intact). */
     readonly linkCell: string;
+    /**
+     * Per-row attribute defaults stated in the row, overriding the shared section's
+     * (resourcedetection: "Sets `enabled` to `true` by default.").
+     */
+    readonly defaults?: Readonly<Record<string, string>>;
+}
+
+const ROW_DEFAULT = /Sets `([A-Za-z_]\w*)` to `([^`]+)` by default/g;
+
+function rowDefaults(description: string): Record<string, string> | undefined {
+    const found = [...description.matchAll(ROW_DEFAULT)];
+    return found.length === 0 ? undefined : Object.fromEntries(found.map((m) => [m[1], m[2]]));
 }
 
 /** Rows of a block table. The path comes from the `Hierarchy` column when there is one. */
@@ -126,11 +138,13 @@ export function blockRowsFrom(table: Table, problems: RowProblem[], nameFromLink
     const pathCol = hierarchyCol >= 0 ? hierarchyCol : blockCol;
     const linkCol = blockCol >= 0 ? blockCol : pathCol;
     const requiredCol = column(table, ['required']);
+    const descriptionCol = column(table, ['description']);
     const rows: BlockRow[] = [];
     for (const row of table.rows) {
         const raw = row[pathCol] ?? '';
         const linkCell = row[linkCol] ?? '';
         const required = isYes(row[requiredCol] ?? '');
+        const defaults = descriptionCol >= 0 ? rowDefaults(row[descriptionCol] ?? '') : undefined;
         // A part's name is its code span when it has one: ``[`keepalive` client][keepalive_client]``
         // names the `keepalive` block (the word after it only disambiguates the section).
         const path = raw
@@ -142,7 +156,7 @@ export function blockRowsFrom(table: Table, problems: RowProblem[], nameFromLink
             // can only come from the heading the link points at.
             const recovered = nameFromLink?.(linkCell);
             if (recovered !== undefined && IDENTIFIER.test(recovered)) {
-                rows.push({ path: [recovered], required, linkCell });
+                rows.push({ path: [recovered], required, linkCell, ...(defaults ? { defaults } : {}) });
                 continue;
             }
         }
@@ -150,7 +164,7 @@ export function blockRowsFrom(table: Table, problems: RowProblem[], nameFromLink
             problems.push({ cell: raw, reason: 'block path is not a `>` chain of identifiers' });
             continue;
         }
-        rows.push({ path, required, linkCell });
+        rows.push({ path, required, linkCell, ...(defaults ? { defaults } : {}) });
     }
     return rows;
 }
@@ -184,13 +198,21 @@ function isYes(cell: string): boolean {
  * Defaults: a single code span is an Alloy expression and loses its backticks only
  * (`` `"30s"` `` → `"30s"`); anything else is kept as (cleaned) prose.
  */
+const MAX_PROSE_DEFAULT = 60;
+
 function cleanDefault(cell: string): string | undefined {
     const text = cleanInlineKeepCode(cell);
     if (text === '') return undefined;
     const single = /^(`+)([^`]*)\1$/.exec(text);
     if (single) return single[2].trim();
+    // `` `0` (disabled) ``, `` `"PT5M"` (5 minutes) ``: the expression, without the gloss.
+    const glossed = /^`([^`]+)`\s*\([^)]*\)$/.exec(text);
+    if (glossed) return glossed[1].trim();
     // Prose defaults are sometimes emphasized: `_See below_`, `__See below__`.
     const emphasized = /^(_{1,2}|\*{1,2})([^_*]+)\1$/.exec(text);
-    if (emphasized) return emphasized[2].trim();
-    return text;
+    const prose = emphasized ? emphasized[2].trim() : text;
+    // Keep short prose facts ("component name", "See below") but not explanatory
+    // sentences, which belong to the docs, not to the catalog.
+    if (prose.length > MAX_PROSE_DEFAULT || /\.(\s|$)/.test(prose)) return undefined;
+    return prose;
 }
