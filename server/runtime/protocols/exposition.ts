@@ -86,6 +86,11 @@ function isBlank(c: number): boolean {
     return c === SPACE || c === TAB;
 }
 
+interface CacheEntry {
+    readonly labels: Labels;
+    generation: number;
+}
+
 /** Thrown internally for a bad line; caught per line and turned into an {@link ExpositionError}. */
 class LineError {
     constructor(readonly message: string) {}
@@ -301,17 +306,16 @@ export function familyOf(sampleName: string, families: ReadonlyMap<string, Metri
 }
 
 /**
- * A reusable parser. Use one instance per scrape target so its series cache matches what that target
- * exposes; the instance is not safe to share between concurrent parses of different pages only in the
- * sense that cache eviction is per `parse()` call (JavaScript being single-threaded, calls never overlap).
+ * A reusable parser with a series cache. Use one instance per scrape target: after each `parse()` the
+ * cache keeps exactly the series that page contained, so sharing an instance between targets would
+ * make them evict each other's series (still correct, just uncached).
  */
 export class ExpositionParser {
     private readonly honorTimestamps: boolean;
     private readonly cacheLimit: number;
-    /** Series seen during the current `parse()` call. */
-    private current = new Map<string, Labels>();
-    /** Series seen during the previous call; promoted to `current` on hit. */
-    private previous = new Map<string, Labels>();
+    /** Raw series text → parsed labels, stamped with the generation (parse call) that last saw it. */
+    private readonly cache = new Map<string, CacheEntry>();
+    private generation = 0;
     /** In: line start (for column numbers); out: index after the label block. */
     private readonly pos = { pos: 0 };
 
@@ -320,9 +324,9 @@ export class ExpositionParser {
         this.cacheLimit = Math.max(0, options.seriesCacheSize ?? 200_000);
     }
 
-    /** Number of series currently cached. */
+    /** Number of series currently cached (between parses: the series seen by the last parse). */
     get cachedSeries(): number {
-        return this.current.size + this.previous.size;
+        return this.cache.size;
     }
 
     parse(text: string, defaultTimestampMs: number): ScrapeResult {
@@ -363,22 +367,22 @@ export class ExpositionParser {
         return { samples, errors, families, linesParsed };
     }
 
+    /** Evicts series the parse that just finished did not see. */
     private rotateCache(): void {
         if (this.cacheLimit === 0) return;
-        this.previous = this.current;
-        this.current = new Map();
+        const gen = this.generation++;
+        for (const [key, entry] of this.cache) if (entry.generation !== gen) this.cache.delete(key);
     }
 
     private lookupSeries(key: string): Labels | undefined {
-        let labels = this.current.get(key);
-        if (labels !== undefined) return labels;
-        labels = this.previous.get(key);
-        if (labels !== undefined && this.current.size < this.cacheLimit) this.current.set(key, labels);
-        return labels;
+        const entry = this.cache.get(key);
+        if (entry === undefined) return undefined;
+        entry.generation = this.generation;
+        return entry.labels;
     }
 
     private remember(key: string, labels: Labels): void {
-        if (this.current.size < this.cacheLimit) this.current.set(key, labels);
+        if (this.cache.size < this.cacheLimit) this.cache.set(key, { labels, generation: this.generation });
     }
 
     private parseSample(s: string, lineStart: number, start: number, end: number, defaultTs: number): Sample {
@@ -396,7 +400,12 @@ export class ExpositionParser {
         if (i < end && s.charCodeAt(i) === LBRACE) {
             if (useCache) {
                 const close = findLabelBlockEnd(s, i, end);
-                if (close < 0) throw new LineError('unterminated label set: missing "}"');
+                if (close < 0) {
+                    // Let the full parser report the precise problem, so messages do not depend on caching.
+                    this.pos.pos = lineStart;
+                    parseLabelBlock(s, i, end, s.slice(start, nameEnd), this.pos);
+                    throw new LineError('unterminated label set: missing "}"');
+                }
                 // Series identity = name + raw label block (whitespace between them is not significant).
                 const key = nameEnd === i ? s.slice(start, close + 1) : s.slice(start, nameEnd) + s.slice(i, close + 1);
                 const cached = this.lookupSeries(key);

@@ -206,9 +206,12 @@ export function labelsEqual(a: Labels, b: Labels): boolean {
     return true;
 }
 
-/** Human-readable form, e.g. `up{instance="a:9090", job="x"}`, for logs and error messages. */
+/**
+ * Human-readable form, e.g. `up{instance="a:9090", job="x"}`, for logs and error messages. Works on
+ * label lists that are not sorted (it is used to describe invalid input).
+ */
 export function formatLabels(labels: Labels): string {
-    const name = metricName(labels) ?? '';
+    const name = labels.find((l) => l.name === METRIC_NAME_LABEL)?.value ?? '';
     const parts: string[] = [];
     for (const l of labels) {
         if (l.name !== METRIC_NAME_LABEL) parts.push(`${l.name}=${JSON.stringify(l.value)}`);

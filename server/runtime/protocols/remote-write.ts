@@ -1,7 +1,9 @@
 /**
  * Prometheus remote write 1.0 codec: protobuf `WriteRequest` + Snappy *block* compression.
  *
- * The schema is parsed once at module load by protobufjs from the inline definition below (no codegen).
+ * The schema is parsed once at module load by protobufjs from the inline definition below (no codegen)
+ * and protobufjs encodes. Decoding uses the strict hand-written reader in `wire-reader.ts`, about 3x faster
+ * than protobufjs on real bodies (see that file); tests check both agree.
  * One deliberate deviation from `prompb`: the sample timestamp field is *named* `timestamp_ms`, which
  * protobufjs exposes as `timestampMs`. The field number and type (2, int64) are unchanged, so the bytes on
  * the wire are identical to Prometheus', and our `TimeSeries` objects can be encoded without copying.
@@ -12,6 +14,7 @@
 import * as protobuf from 'protobufjs';
 import { compress, uncompress } from 'snappyjs';
 import { type Label, type SampleValue, type TimeSeries, METRIC_NAME_LABEL, formatLabels, isValidLabelName, isValidMetricName } from './labels.js';
+import { WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, WireError, WireReader } from './wire-reader.js';
 
 const REMOTE_WRITE_PROTO = `
 syntax = "proto3";
@@ -38,7 +41,8 @@ message Sample {
 `;
 
 const root = protobuf.parse(REMOTE_WRITE_PROTO).root;
-const WriteRequestType = root.lookupType('prometheus.WriteRequest');
+/** The protobufjs type, used for encoding (and available to tests as a reference decoder). */
+export const WriteRequestType = root.lookupType('prometheus.WriteRequest');
 
 /** Headers a remote-write sender must set (the caller adds `User-Agent`). */
 export const REMOTE_WRITE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
@@ -81,20 +85,6 @@ export function encodeWriteRequest(series: readonly TimeSeries[]): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // Decoding
 // ---------------------------------------------------------------------------------------------
-
-interface LongLike {
-    toNumber(): number;
-}
-
-interface RawSample {
-    value?: number;
-    timestampMs?: number | LongLike;
-}
-
-interface RawSeries {
-    labels?: { name?: string; value?: string }[];
-    samples?: RawSample[];
-}
 
 export interface InvalidSeries {
     /** Index of the series in the request. */
@@ -155,68 +145,140 @@ export function decompressBody(body: Uint8Array, maxBytes = DEFAULT_MAX_DECOMPRE
     }
 }
 
-function toTimestamp(ts: number | LongLike | undefined): number {
-    if (ts === undefined || ts === null) return 0;
-    return typeof ts === 'number' ? ts : ts.toNumber();
-}
-
-function describe(labels: readonly { name?: string; value?: string }[]): string {
-    return formatLabels(labels.map((l) => ({ name: l.name ?? '', value: l.value ?? '' })));
-}
-
-/** Validates and converts one decoded series; returns an error message instead when invalid. */
-function convertSeries(raw: RawSeries): TimeSeries | string {
-    const rawLabels = raw.labels ?? [];
-    if (rawLabels.length === 0) return 'series has no labels';
-    const labels: Label[] = [];
+/** Checks one series' labels; returns an error message when invalid. Empty values are allowed here. */
+function validateLabels(labels: readonly Label[]): string | undefined {
+    if (labels.length === 0) return 'series has no labels';
     let prev: string | undefined;
-    for (const l of rawLabels) {
-        const name = l.name ?? '';
-        const value = l.value ?? '';
-        if (name === '') return `empty label name in ${describe(rawLabels)}`;
+    for (const { name, value } of labels) {
+        if (name === '') return `empty label name in ${formatLabels(labels)}`;
         if (name === METRIC_NAME_LABEL) {
-            if (!isValidMetricName(value)) return `invalid metric name ${JSON.stringify(value)} in ${describe(rawLabels)}`;
+            if (!isValidMetricName(value)) return `invalid metric name ${JSON.stringify(value)} in ${formatLabels(labels)}`;
         } else if (!isValidLabelName(name)) {
-            return `invalid label name ${JSON.stringify(name)} in ${describe(rawLabels)}`;
+            return `invalid label name ${JSON.stringify(name)} in ${formatLabels(labels)}`;
         }
         if (prev !== undefined) {
-            if (name === prev) return `duplicate label name ${JSON.stringify(name)} in ${describe(rawLabels)}`;
-            if (name < prev) return `labels not sorted by name (${JSON.stringify(name)} after ${JSON.stringify(prev)}) in ${describe(rawLabels)}`;
+            if (name === prev) return `duplicate label name ${JSON.stringify(name)} in ${formatLabels(labels)}`;
+            if (name < prev) return `labels not sorted by name (${JSON.stringify(name)} after ${JSON.stringify(prev)}) in ${formatLabels(labels)}`;
         }
         prev = name;
-        // An empty value is the same as an absent label in the Prometheus data model: drop it.
-        if (value !== '') labels.push({ name, value });
     }
-    if (labels.length === 0) return 'series has only empty-valued labels';
-    const rawSamples = raw.samples ?? [];
-    const samples: SampleValue[] = new Array(rawSamples.length);
-    for (let i = 0; i < rawSamples.length; i++) {
-        const s = rawSamples[i];
-        samples[i] = { value: s.value ?? 0, timestampMs: toTimestamp(s.timestampMs) };
+    return undefined;
+}
+
+// Field numbers and wire types of the schema above.
+const TAG_TIMESERIES = (1 << 3) | WIRE_LEN;
+const TAG_LABELS = (1 << 3) | WIRE_LEN;
+const TAG_SAMPLES = (2 << 3) | WIRE_LEN;
+
+function expectWireType(field: number, wireType: number, tag: number, where: string): void {
+    if ((tag & 7) !== wireType) throw new WireError(`${where} field ${field} has wire type ${tag & 7}, expected ${wireType}`);
+}
+
+function readLabel(r: WireReader, end: number): Label {
+    let name = '';
+    let value = '';
+    while (r.pos < end) {
+        const tag = r.uint32();
+        const field = tag >>> 3;
+        if (field === 1) {
+            expectWireType(1, WIRE_LEN, tag, 'Label');
+            name = r.string();
+        } else if (field === 2) {
+            expectWireType(2, WIRE_LEN, tag, 'Label');
+            value = r.string();
+        } else {
+            r.skip(tag & 7);
+        }
+    }
+    return { name, value };
+}
+
+function readSample(r: WireReader, end: number): SampleValue {
+    let value = 0;
+    let timestampMs = 0;
+    while (r.pos < end) {
+        const tag = r.uint32();
+        const field = tag >>> 3;
+        if (field === 1) {
+            expectWireType(1, WIRE_FIXED64, tag, 'Sample');
+            value = r.double();
+        } else if (field === 2) {
+            expectWireType(2, WIRE_VARINT, tag, 'Sample');
+            timestampMs = r.int64();
+        } else {
+            r.skip(tag & 7);
+        }
+    }
+    return { value, timestampMs };
+}
+
+function readTimeSeries(r: WireReader, end: number): { labels: Label[]; samples: SampleValue[] } {
+    const labels: Label[] = [];
+    const samples: SampleValue[] = [];
+    while (r.pos < end) {
+        const tag = r.uint32();
+        if (tag === TAG_LABELS) {
+            const e = r.delimitedEnd();
+            labels.push(readLabel(r, e));
+            r.pos = e;
+        } else if (tag === TAG_SAMPLES) {
+            const e = r.delimitedEnd();
+            samples.push(readSample(r, e));
+            r.pos = e;
+        } else {
+            const field = tag >>> 3;
+            if (field === 1 || field === 2) expectWireType(field, WIRE_LEN, tag, 'TimeSeries');
+            r.skip(tag & 7); // exemplars, native histograms, ...: not modelled
+        }
     }
     return { labels, samples };
 }
 
-/** Decodes uncompressed `WriteRequest` protobuf bytes and validates every series. */
-export function unmarshalWriteRequest(bytes: Uint8Array, options: Pick<DecodeOptions, 'invalidSeries'> = {}): DecodedWriteRequest {
-    let message: { timeseries?: RawSeries[] };
-    try {
-        message = WriteRequestType.decode(bytes) as unknown as { timeseries?: RawSeries[] };
-    } catch (e) {
-        throw new RemoteWriteError(`invalid protobuf WriteRequest: ${(e as Error).message}`);
+/** Drops empty-valued labels (empty value = absent label in the Prometheus data model). */
+function withoutEmptyValues(labels: Label[]): Label[] {
+    for (let i = 0; i < labels.length; i++) {
+        if (labels[i].value === '') return labels.filter((l) => l.value !== '');
     }
+    return labels;
+}
+
+/**
+ * Decodes uncompressed `WriteRequest` protobuf bytes and validates every series. Labels with an empty
+ * value are dropped; a series left with no labels is invalid.
+ */
+export function unmarshalWriteRequest(bytes: Uint8Array, options: Pick<DecodeOptions, 'invalidSeries'> = {}): DecodedWriteRequest {
     const collect = options.invalidSeries === 'collect';
-    const raw = message.timeseries ?? [];
     const series: TimeSeries[] = [];
     const invalid: InvalidSeries[] = [];
-    for (let i = 0; i < raw.length; i++) {
-        const converted = convertSeries(raw[i]);
-        if (typeof converted !== 'string') {
-            series.push(converted);
-            continue;
+    const r = new WireReader(bytes);
+    let index = 0;
+    try {
+        while (r.pos < r.length) {
+            const tag = r.uint32();
+            if (tag !== TAG_TIMESERIES) {
+                if (tag >>> 3 === 1) expectWireType(1, WIRE_LEN, tag, 'WriteRequest');
+                if (tag >>> 3 === 0) throw new WireError(`invalid field number 0 at byte ${r.pos}`);
+                r.skip(tag & 7); // metadata (field 3) and anything newer
+                continue;
+            }
+            const end = r.delimitedEnd();
+            const ts = readTimeSeries(r, end);
+            r.pos = end;
+            const problem = validateLabels(ts.labels);
+            const labels = problem === undefined ? withoutEmptyValues(ts.labels) : ts.labels;
+            const message = problem ?? (labels.length === 0 ? 'series has only empty-valued labels' : undefined);
+            if (message === undefined) {
+                series.push(labels === ts.labels ? ts : { labels, samples: ts.samples });
+            } else if (collect) {
+                invalid.push({ index, message });
+            } else {
+                throw new RemoteWriteError(`series ${index}: ${message}`);
+            }
+            index++;
         }
-        if (!collect) throw new RemoteWriteError(`series ${i}: ${converted}`);
-        invalid.push({ index: i, message: converted });
+    } catch (e) {
+        if (e instanceof WireError) throw new RemoteWriteError(`invalid protobuf WriteRequest: ${e.message}`);
+        throw e;
     }
     return { series, invalid };
 }
