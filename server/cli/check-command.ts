@@ -1,48 +1,125 @@
-// `flowlens check [--json] PATH...`
+// `flowlens check [--json] [--fix] [options] PATH...`
 
 import fs from 'node:fs';
-import { syntaxDiagnostics } from '../../language/analysis/syntax.js';
+import path from 'node:path';
+import { analyzeConfiguration } from '../../language/analysis/analyze.js';
+import { type AnalysisOptions, COMPAT_TARGETS, type Compat, DEFAULT_OPTIONS } from '../../language/analysis/options.js';
+import type { Dialect, Stability } from '../../language/catalog/schema.js';
 import type { Diagnostic } from '../../language/diagnostic.js';
-import { configFilesIn, loadFile, type LoadedFile } from '../../language/workspace/files.js';
+import { DiskFileHost } from '../../language/model/host.js';
+import type { SourceFile } from '../../language/model/source-file.js';
+import { directoryConfiguration } from '../../language/workspace/configurations.js';
+import { applyFixes } from './apply-fixes.js';
 import { type FileView, jsonReport, summary, textReport } from './report.js';
 import { parseCommandArgs, UsageError } from './usage.js';
+
+const STABILITY_LEVELS: readonly Stability[] = ['experimental', 'public-preview', 'generally-available'];
+
+export const ANALYSIS_FLAGS = {
+    compat: { type: 'string' },
+    dialect: { type: 'string' },
+    'stability-level': { type: 'string' },
+    'community-components': { type: 'string' },
+    env: { type: 'string', multiple: true },
+} as const;
 
 export async function runCheck(args: string[]): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, {
         json: { type: 'boolean', default: false },
+        fix: { type: 'boolean', default: false },
+        ...ANALYSIS_FLAGS,
     });
     if (positionals.length === 0) throw new UsageError('check needs at least one PATH');
+    const options = analysisOptions(values);
 
-    const files: LoadedFile[] = [];
-    const diagnostics: Diagnostic[] = [];
-    for (const target of positionals) {
-        const paths = configurationFiles(target);
-        const loaded = paths.map(loadFile);
-        files.push(...loaded);
-        for (const file of loaded) diagnostics.push(...syntaxDiagnostics(file.path, file.parsed));
+    let result = checkPaths(positionals, options);
+    if (values.fix) {
+        const applied = applyFixes(result.diagnostics, result.views);
+        if (applied.fixes > 0) {
+            process.stderr.write(`flowlens: applied ${applied.fixes} fix${applied.fixes === 1 ? '' : 'es'} in ${applied.files} file${applied.files === 1 ? '' : 's'}\n`);
+            result = checkPaths(positionals, options);
+        }
     }
 
-    const views = new Map<string, FileView>(files.map((f) => [f.path, { parsed: f.parsed }]));
+    const { diagnostics, views, fileCount } = result;
+    const printable = new Map([...views].map(([file, view]) => [display(file), view]));
+    const shown = diagnostics.map((d) => ({ ...d, file: display(d.file), fixes: d.fixes?.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: display(e.file) })) })) }));
     if (values.json) {
-        process.stdout.write(JSON.stringify(jsonReport(diagnostics, views, files.length), null, 2) + '\n');
+        process.stdout.write(JSON.stringify(jsonReport(shown, printable, fileCount), null, 2) + '\n');
     } else {
-        const text = textReport(diagnostics, views);
+        const text = textReport(shown, printable);
         if (text) process.stdout.write(text + '\n');
-        process.stdout.write(summary(diagnostics, files.length) + '\n');
+        process.stdout.write(summary(shown, fileCount) + '\n');
     }
     return diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
 }
 
-/** The files of the configuration rooted at a PATH argument. */
-function configurationFiles(target: string): string[] {
-    let stat: fs.Stats;
-    try {
-        stat = fs.statSync(target);
-    } catch {
-        throw new Error(`cannot read ${target}: no such file or directory`);
+interface CheckResult {
+    diagnostics: Diagnostic[];
+    views: Map<string, FileView>;
+    fileCount: number;
+}
+
+function checkPaths(paths: readonly string[], options: AnalysisOptions): CheckResult {
+    const host = new DiskFileHost();
+    const diagnostics: Diagnostic[] = [];
+    const views = new Map<string, FileView>();
+    for (const target of paths) {
+        const absolute = path.resolve(target);
+        const { files, baseDir } = rootFiles(absolute, host);
+        const analysis = analyzeConfiguration(files, host, options, baseDir);
+        for (const file of analysis.configuration.files) if (!file.host) views.set(file.path, { parsed: file.parsed });
+        diagnostics.push(...analysis.diagnostics);
     }
-    if (!stat.isDirectory()) return [target];
-    const files = configFilesIn(target);
-    if (files.length === 0) throw new Error(`${target} contains no .alloy or .river files`);
-    return files;
+    const order = [...views.keys()];
+    diagnostics.sort((a, b) => order.indexOf(a.file) - order.indexOf(b.file) || a.offset - b.offset);
+    return { diagnostics, views, fileCount: views.size };
+}
+
+/** The files of the configuration rooted at a PATH argument. */
+function rootFiles(target: string, host: DiskFileHost): { files: SourceFile[]; baseDir: string } {
+    if (host.isDirectory(target)) {
+        const files = directoryConfiguration(target, host);
+        if (files.length === 0) throw new Error(`${display(target)} contains no .alloy or .river files`);
+        return { files, baseDir: target };
+    }
+    const file = host.file(target);
+    if (!file) throw new Error(`cannot read ${display(target)}: ${fs.existsSync(target) ? 'not a readable file' : 'no such file or directory'}`);
+    return { files: [file], baseDir: path.dirname(target) };
+}
+
+/** A path as the user would write it: relative to the working directory when inside it. */
+function display(file: string): string {
+    const relative = path.relative(process.cwd(), file);
+    return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+export function analysisOptions(values: {
+    compat?: string;
+    dialect?: string;
+    'stability-level'?: string;
+    'community-components'?: string;
+    env?: string[];
+}): AnalysisOptions {
+    const compat = values.compat ?? 'alloy';
+    if (!COMPAT_TARGETS.includes(compat as Compat)) throw new UsageError(`--compat must be one of ${COMPAT_TARGETS.join(', ')}`);
+    if (values.dialect && values.dialect !== 'alloy' && values.dialect !== 'river') throw new UsageError('--dialect must be alloy or river');
+    const level = values['stability-level'];
+    if (level && !STABILITY_LEVELS.includes(level as Stability)) throw new UsageError(`--stability-level must be one of ${STABILITY_LEVELS.join(', ')}`);
+    const env: Record<string, string> = {};
+    for (const pair of values.env ?? []) {
+        const eq = pair.indexOf('=');
+        if (eq <= 0) throw new UsageError(`--env takes NAME=VALUE, got "${pair}"`);
+        env[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    const community = values['community-components'];
+    if (community !== undefined && community !== 'true' && community !== 'false') throw new UsageError('--community-components takes true or false');
+    return {
+        ...DEFAULT_OPTIONS,
+        compat: compat as Compat,
+        dialect: values.dialect as Dialect | undefined,
+        stabilityLevel: level as Stability | undefined,
+        communityComponents: community === undefined ? undefined : community === 'true',
+        env,
+    };
 }

@@ -3,13 +3,26 @@
 import '../../scripts/groupby-polyfill.cjs';
 import { runCheck } from './check-command.js';
 import { runFmt } from './fmt-command.js';
+import { runGraph } from './graph-command.js';
 import { UsageError } from './usage.js';
 
 const USAGE = `flowlens — checks, formats and runs Grafana Alloy and Agent Flow configurations
 
 Usage:
-  flowlens check [--json] PATH...            report what Alloy would reject or misbehave on
+  flowlens check [--json] [--fix] PATH...    report what Alloy would reject or misbehave on
   flowlens fmt [--check | --write] PATH...   format like \`alloy fmt\`
+  flowlens graph [--json] PATH               the nodes Alloy would run, with global IDs
+
+Options of check and graph:
+  --compat alloy|agent-0.38|agent-0.39|agent-0.40   the runtime the configuration targets
+                                                    (collision findings are warnings for 0.38/0.39)
+  --dialect alloy|river               resolve every file as Alloy or as Agent Flow v0.40
+  --stability-level LEVEL             experimental, public-preview or generally-available
+                                      (unset: stability is not gated)
+  --community-components true|false   whether community components are enabled
+                                      (unset: not gated)
+  --env NAME=VALUE                    a variable for sys.env (repeatable; the real
+                                      environment is never read)
 
 A PATH is a file, or a directory whose *.alloy and *.river files form one
 configuration (as \`alloy run DIR\` loads it).
@@ -25,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
             case 'fmt':
             case 'format':
                 return await runFmt(rest);
+            case 'graph':
+                return await runGraph(rest);
             case undefined:
             case 'help':
             case '--help':
@@ -43,6 +58,12 @@ async function main(argv: string[]): Promise<number> {
         return 1;
     }
 }
+
+// A reader that stops early (`flowlens check ... | head`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+});
 
 main(process.argv.slice(2)).then(
     (code) => {

@@ -1,7 +1,7 @@
 // Langium services for Alloy: the generated grammar metadata plus flowlens'
-// own parser, validator and LSP features.
+// own parser, workspace analysis, validator and LSP features.
 
-import { EmptyFileSystem, inject, type LangiumDocument, type LangiumParser, type Module } from 'langium';
+import { EmptyFileSystem, inject, type LangiumParser, type Module } from 'langium';
 import {
     createDefaultModule,
     createDefaultSharedModule,
@@ -9,19 +9,32 @@ import {
     type LangiumServices,
     type LangiumSharedServices,
     type PartialLangiumServices,
+    type PartialLangiumSharedServices,
 } from 'langium/lsp';
 import { AlloyGeneratedModule, AlloyGeneratedSharedModule } from '../../language/generated/module.js';
 import { AlloyParser } from './alloy-parser.js';
+import { AlloyWorkspace } from './alloy-workspace.js';
 import { AlloyDocumentValidator } from './document-validator.js';
 import { AlloyDocumentSymbolProvider } from './document-symbols.js';
 import { AlloyFoldingRangeProvider } from './folding-ranges.js';
 import { AlloyFormatter } from './formatter.js';
+import { AlloyIndexManager } from './index-manager.js';
 import { NoSymbolsScopeComputation } from './scope-computation.js';
 import { AlloySemanticTokenProvider } from './semantic-tokens.js';
+import { FlowlensConfigurationProvider } from './settings.js';
 
-export type AlloyServices = LangiumServices;
+export interface AlloyAddedServices {
+    alloy: {
+        Workspace: AlloyWorkspace;
+    };
+}
 
-export const AlloyModule: Module<AlloyServices, PartialLangiumServices> = {
+export type AlloyServices = LangiumServices & AlloyAddedServices;
+
+export const AlloyModule: Module<AlloyServices, PartialLangiumServices & AlloyAddedServices> = {
+    alloy: {
+        Workspace: (services) => new AlloyWorkspace(services.shared),
+    },
     parser: {
         LangiumParser: () => new AlloyParser() as unknown as LangiumParser,
     },
@@ -29,7 +42,7 @@ export const AlloyModule: Module<AlloyServices, PartialLangiumServices> = {
         ScopeComputation: () => new NoSymbolsScopeComputation(),
     },
     validation: {
-        DocumentValidator: () => new AlloyDocumentValidator(),
+        DocumentValidator: (services) => new AlloyDocumentValidator(() => services.alloy.Workspace),
     },
     lsp: {
         Formatter: () => new AlloyFormatter(),
@@ -43,14 +56,21 @@ export function createAlloyServices(context: DefaultSharedModuleContext = EmptyF
     shared: LangiumSharedServices;
     alloy: AlloyServices;
 } {
-    const shared = inject(createDefaultSharedModule(context), AlloyGeneratedSharedModule);
-    const alloy = inject(createDefaultModule({ shared }), AlloyGeneratedModule, AlloyModule);
+    let alloy: AlloyServices | undefined;
+    const sharedModule: Module<LangiumSharedServices, PartialLangiumSharedServices> = {
+        workspace: {
+            ConfigurationProvider: (services) => new FlowlensConfigurationProvider(services),
+            IndexManager: (services) => new AlloyIndexManager(services, () => alloy!.alloy.Workspace),
+        },
+    };
+    const shared = inject(createDefaultSharedModule(context), AlloyGeneratedSharedModule, sharedModule);
+    alloy = inject(createDefaultModule({ shared }), AlloyGeneratedModule, AlloyModule);
     shared.ServiceRegistry.register(alloy);
+    // Create the workspace service now: it subscribes to document and settings updates.
+    void alloy.alloy.Workspace;
     if (!context.connection) {
         // Outside a language server nobody sends the client's configuration.
         shared.workspace.ConfigurationProvider.initialized({});
     }
     return { shared, alloy };
 }
-
-export type { LangiumDocument };

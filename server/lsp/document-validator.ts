@@ -1,14 +1,17 @@
-// Diagnostics of a document: Alloy's syntax errors.
+// Diagnostics of a document: everything the analysis of its configuration(s)
+// finds in it, from syntax errors to module collisions.
 
 import type { DocumentValidator, LangiumDocument } from 'langium';
 import type { Diagnostic as LspDiagnostic } from 'vscode-languageserver';
-import { syntaxDiagnostics } from '../../language/analysis/syntax.js';
-import { parsedFileOf } from './alloy-parser.js';
+import type { AlloyWorkspace } from './alloy-workspace.js';
 import { toLspDiagnostic } from './convert.js';
 
 export class AlloyDocumentValidator implements DocumentValidator {
+    constructor(private readonly workspace: () => AlloyWorkspace) {}
+
     async validateDocument(document: LangiumDocument): Promise<LspDiagnostic[]> {
-        const file = document.uri.toString();
-        return syntaxDiagnostics(file, parsedFileOf(document)).map((d) => toLspDiagnostic(document, d));
+        return this.workspace()
+            .diagnosticsFor(document.uri)
+            .map((d) => toLspDiagnostic(document, d));
     }
 }

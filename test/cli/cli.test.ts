@@ -16,9 +16,9 @@ function write(name: string, text: string): string {
 
 describe('flowlens check', () => {
     it('prints Alloy-style positions with byte columns and a closing count, exit 1 on errors', () => {
-        const file = write('bad.alloy', 's = "héllo" b\nok = 1\n');
+        const file = write('bad.alloy', 'local.file "a" {\n\tfilename = "héllo" b\n}\n');
         const r = flowlens(['check', file]);
-        expect(r.stdout).toBe(`${file}:1:14: error: expected TERMINATOR, got IDENT\n1 error in 1 file checked\n`);
+        expect(r.stdout).toBe(`${file}:2:22: error: expected TERMINATOR, got IDENT\n1 error in 1 file checked\n`);
         expect(r.code).toBe(1);
     });
 
@@ -29,24 +29,24 @@ describe('flowlens check', () => {
     });
 
     it('reports JSON with 1-based UTF-16 columns, codes and fixes', () => {
-        const file = write('json.alloy', 's = "😀" b\n');
+        const file = write('json.alloy', 'local.file "a" {\n\tfilename = "😀" b\n}\n');
         const r = flowlens(['check', '--json', file]);
         expect(r.code).toBe(1);
         expect(JSON.parse(r.stdout)).toEqual({
             files: 1,
             diagnostics: [
-                { file, line: 1, column: 10, endLine: 1, endColumn: 11, severity: 'error', code: 'syntax', message: 'expected TERMINATOR, got IDENT', fixes: [] },
+                { file, line: 2, column: 18, endLine: 2, endColumn: 19, severity: 'error', code: 'syntax', message: 'expected TERMINATOR, got IDENT', fixes: [] },
             ],
         });
     });
 
     it('checks a directory as one configuration of its .alloy and .river files', () => {
-        write('config/a.alloy', 'x {}\n');
-        write('config/b.river', 'y = \n');
+        write('config/a.alloy', 'logging { }\n');
+        write('config/b.river', 'local.file "x" {\n\tfilename =\n}\n');
         write('config/ignored.txt', 'not = a config =\n');
         write('config/sub/c.alloy', 'broken {\n');
         const r = flowlens(['check', path.join(dir, 'config')]);
-        expect(r.stdout).toContain('b.river:2:1: error: expected expression, got EOF');
+        expect(r.stdout).toContain('b.river:3:1: error: expected expression, got }');
         expect(r.stdout).not.toContain('c.alloy');
         expect(r.stdout).toMatch(/1 error in 2 files checked/);
     });

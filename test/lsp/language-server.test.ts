@@ -30,10 +30,10 @@ describe('language server', () => {
     it('updates diagnostics as the document changes', async () => {
         const uri = 'file:///virtual/edit.alloy';
         const first = client.nextDiagnostics(uri);
-        client.open(uri, 'a = 1 b = 2\n');
+        client.open(uri, 'logging {\n\tlevel = "info" format = "json"\n}\n');
         expect(await first).toHaveLength(1);
         const second = client.nextDiagnostics(uri);
-        client.change(uri, 'a = 1\nb = 2\n', 2);
+        client.change(uri, 'logging {\n\tlevel  = "info"\n\tformat = "json"\n}\n', 2);
         expect(await second).toEqual([]);
     });
 

@@ -1,0 +1,60 @@
+// Analyzes one configuration the way Alloy would load it: loads the root files
+// and every module they import, checks each module, builds the instance tree
+// with global IDs, and finds the collisions that break Grafana Agent v0.38–v0.39.
+
+import path from 'node:path';
+import type { Diagnostic } from '../diagnostic.js';
+import type { FileHost } from '../model/host.js';
+import { ConfigurationLoader, type LoadedConfiguration } from '../model/loader.js';
+import type { SourceFile } from '../model/source-file.js';
+import { checkBodies } from './body-checker.js';
+import { findCollisions } from './collisions.js';
+import { Evaluator } from './evaluator.js';
+import { buildInstances, type InstanceTree } from './instances.js';
+import { ModuleChecker } from './module-checker.js';
+import { type AnalysisOptions, DEFAULT_OPTIONS } from './options.js';
+import { Reporter } from './reporter.js';
+import { Catalogs } from './resolve.js';
+import type { ModuleInfo } from './semantic-model.js';
+
+export interface Analysis {
+    readonly configuration: LoadedConfiguration;
+    readonly modules: ReadonlyMap<LoadedConfiguration['root'], ModuleInfo>;
+    readonly instances: InstanceTree;
+    readonly diagnostics: readonly Diagnostic[];
+    readonly evaluator: Evaluator;
+}
+
+/**
+ * Analyzes the configuration made of `rootFiles` (one file, or the files of a
+ * directory). `baseDir` is where file names in messages are relative to.
+ */
+export function analyzeConfiguration(rootFiles: readonly SourceFile[], host: FileHost, options: AnalysisOptions = DEFAULT_OPTIONS, baseDir?: string): Analysis {
+    const base = baseDir ?? (rootFiles.length ? path.dirname(rootFiles[0].path) : process.cwd());
+    const catalogs = new Catalogs(options);
+    const evaluator = new Evaluator(options, catalogs);
+    const loader = new ConfigurationLoader(host, (expr, module) => evaluator.evaluateInModule(expr, module));
+    const configuration = loader.load(rootFiles, rootFiles.length === 1 ? path.basename(rootFiles[0].path) : path.basename(base));
+    const report = new Reporter(base);
+
+    for (const file of configuration.files) {
+        for (const e of file.parsed.errors) report.add(file, e.offset, e.end, 'error', 'syntax', e.message);
+    }
+    for (const p of loader.problems) {
+        const block = p.stmt.node;
+        report.add(p.stmt.file, block.$cstNode!.offset, block.$cstNode!.offset + block.name.length, p.severity, p.code, p.message);
+    }
+
+    const modules = new Map<LoadedConfiguration['root'], ModuleInfo>();
+    const declares = new Set(configuration.modules.flatMap((m) => [...m.declares.keys()]));
+    for (const module of configuration.modules) {
+        const scope = { stdlib: evaluator.stdlibNames(module.statements[0]?.file.dialect ?? 'alloy'), declares };
+        modules.set(module, new ModuleChecker(module, catalogs, options, report, scope).check());
+    }
+    for (const info of modules.values()) evaluator.shadow(info.module, info.nodes.keys());
+    checkBodies(modules, configuration, evaluator, options, report);
+    const instances = buildInstances(configuration, modules, evaluator, report);
+    findCollisions(instances, modules, configuration, options, report);
+
+    return { configuration, modules, instances, diagnostics: report.diagnostics, evaluator };
+}

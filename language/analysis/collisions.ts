@@ -1,0 +1,123 @@
+// The seed problem. Grafana Agent Flow v0.38–v0.39 queued node evaluations in
+// one worker pool shared by all modules and de-duplicated them by *local* ID,
+// and keyed every module export by `export.<name>`: nodes with equal local IDs
+// in different modules, and modules exporting under the same key to one
+// consumer, silently dropped each other's updates (fixed in v0.40 by keying on
+// the global ID, grafana/agent#6212).
+
+import type { Fix, Severity } from '../diagnostic.js';
+import type { ModuleDef } from '../model/modules.js';
+import type { LoadedConfiguration } from '../model/loader.js';
+import { renameExportFixes, renameNodeLabel } from './fixes.js';
+import type { InstanceNode, InstanceTree } from './instances.js';
+import { type AnalysisOptions, collisionSeverity, type Compat } from './options.js';
+import type { Reporter } from './reporter.js';
+import type { ModuleInfo, NodeInfo, RefInfo } from './semantic-model.js';
+
+const MAX_LISTED = 8;
+
+export function findCollisions(
+    tree: InstanceTree,
+    modules: ReadonlyMap<ModuleDef, ModuleInfo>,
+    configuration: LoadedConfiguration,
+    options: AnalysisOptions,
+    report: Reporter,
+): void {
+    const severity = collisionSeverity(options.compat);
+    keyCollisions(tree, modules, options.compat, severity, report);
+    exportKeyCollisions(modules, configuration, options.compat, severity, report);
+}
+
+function keyCollisions(tree: InstanceTree, modules: ReadonlyMap<ModuleDef, ModuleInfo>, compat: Compat, severity: Severity, report: Reporter): void {
+    const byLocalId = new Map<string, InstanceNode[]>();
+    for (const n of tree.nodes) {
+        let list = byLocalId.get(n.localId);
+        if (!list) byLocalId.set(n.localId, (list = []));
+        list.push(n);
+    }
+    for (const [localId, instances] of byLocalId) {
+        const controllers = new Set(instances.map((i) => i.modulePath));
+        if (controllers.size < 2) continue;
+        const sites = new Set(instances.map((i) => i.node));
+        const ids = instances.map((i) => i.globalId);
+        const listed = ids.slice(0, MAX_LISTED).join(', ') + (ids.length > MAX_LISTED ? `, and ${ids.length - MAX_LISTED} more` : '');
+        const message = `local ID ${localId} is shared by ${ids.length} nodes in different modules: ${listed}. ${keyCollisionConsequence(compat)}`;
+        for (const site of sites) {
+            const fixes: Fix[] = [];
+            // Renaming helps only when the colliding nodes come from different definitions.
+            if (sites.size > 1) {
+                const fix = renameNodeLabel(site, modules, `Rename ${localId} to a label unique across modules`);
+                if (fix) fixes.push(fix);
+            }
+            const block = site.stmt.node;
+            const start = block.$cstNode!.offset;
+            const end = block.label ? block.$labelOffset + block.label.length + 2 : start + block.name.length;
+            report.add(site.stmt.file, start, end, severity, 'key-collision', message, fixes);
+        }
+    }
+}
+
+function keyCollisionConsequence(compat: Compat): string {
+    switch (compat) {
+        case 'agent-0.38':
+        case 'agent-0.39':
+            return `Grafana Agent Flow ${compat.slice(6)} queues evaluations by local ID, so these nodes drop each other's updates and show stale values; give them distinct labels or upgrade to v0.40 or later`;
+        case 'agent-0.40':
+            return 'Agent Flow v0.40 and later key evaluations by global ID, so this is safe; v0.38–v0.39 would drop updates';
+        default:
+            return "Alloy keys evaluations by global ID, so this is safe; Grafana Agent Flow v0.38–v0.39 would drop these nodes' updates";
+    }
+}
+
+/** The export key a reference reads from a module instance, if it reads one. */
+export function exportKey(ref: RefInfo): string | undefined {
+    const target = ref.target;
+    if (!target) return undefined;
+    const name = target.stmt.node.name;
+    if (name === 'module.file' || name === 'module.string' || name === 'module.git' || name === 'module.http') {
+        return ref.fields[0] === 'exports' ? ref.fields[1] : undefined;
+    }
+    if (target.resolution.kind === 'custom' || target.resolution.kind === 'imported') return ref.fields[0];
+    return undefined;
+}
+
+function exportKeyCollisions(modules: ReadonlyMap<ModuleDef, ModuleInfo>, configuration: LoadedConfiguration, compat: Compat, severity: Severity, report: Reporter): void {    for (const info of modules.values()) {
+        // consumer → export key → modules it reads that key from
+        const reads = new Map<NodeInfo, Map<string, Map<NodeInfo, RefInfo[]>>>();
+        for (const ref of info.references) {
+            const key = exportKey(ref);
+            if (!ref.from || !key) continue;
+            let byKey = reads.get(ref.from);
+            if (!byKey) reads.set(ref.from, (byKey = new Map()));
+            let targets = byKey.get(key);
+            if (!targets) byKey.set(key, (targets = new Map()));
+            const refs = targets.get(ref.target!) ?? [];
+            refs.push(ref);
+            targets.set(ref.target!, refs);
+        }
+        for (const [consumer, byKey] of reads) {
+            for (const [key, targets] of byKey) {
+                if (targets.size < 2) continue;
+                const names = [...targets.keys()].map((t) => t.id);
+                const message = `${consumer.id} reads export "${key}" from ${names.length} modules (${names.join(', ')}). ${exportCollisionConsequence(compat, key)}`;
+                const fixes = renameExportFixes(key, [...targets.keys()], modules, configuration);
+                const block = consumer.stmt.node;
+                const start = block.$cstNode!.offset;
+                const end = block.label ? block.$labelOffset + block.label.length + 2 : start + block.name.length;
+                report.add(consumer.stmt.file, start, end, severity, 'export-key-collision', message, fixes);
+            }
+        }
+    }
+}
+
+function exportCollisionConsequence(compat: Compat, key: string): string {
+    switch (compat) {
+        case 'agent-0.38':
+        case 'agent-0.39':
+            return `Grafana Agent Flow ${compat.slice(6)} keys every module's export by "export.${key}", so one module's updates are dropped and this component sees stale values; rename one of the exports or upgrade to v0.40 or later`;
+        case 'agent-0.40':
+            return 'Agent Flow v0.40 and later key exports by global ID, so this is safe; v0.38–v0.39 would drop one of the updates';
+        default:
+            return `Alloy keys exports by global ID, so this is safe; Grafana Agent Flow v0.38–v0.39 would key both by "export.${key}" and drop one module's updates`;
+    }
+}

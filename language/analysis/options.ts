@@ -1,0 +1,53 @@
+// What an analysis can be told: the target Alloy or Agent version, the
+// stability level, the environment `sys.env` reads, and overrides for tests.
+
+import type { ComponentSchema, Dialect, Stability } from '../catalog/schema.js';
+import type { Severity } from '../diagnostic.js';
+
+/**
+ * Which runtime the configuration is meant for. Grafana Agent Flow v0.38 and
+ * v0.39 keyed their shared work queue by local component ID, so equal local IDs
+ * in different modules dropped each other's updates (fixed in v0.40).
+ */
+export type Compat = 'alloy' | 'agent-0.38' | 'agent-0.39' | 'agent-0.40';
+
+export const COMPAT_TARGETS: readonly Compat[] = ['alloy', 'agent-0.38', 'agent-0.39', 'agent-0.40'];
+
+export interface AnalysisOptions {
+    /** Force a dialect for every file (default: `.river` files are Agent Flow, others Alloy). */
+    readonly dialect?: Dialect;
+    readonly compat: Compat;
+    /**
+     * Alloy's --stability.level. Unset means "do not gate": flowlens then accepts
+     * experimental features, like `alloy validate` in its default test mode.
+     */
+    readonly stabilityLevel?: Stability;
+    /**
+     * Alloy's --feature.community-components.enabled. Unset means "do not gate"
+     * (flowlens cannot know the flags a configuration runs with); false reports
+     * community components as Alloy would refuse them.
+     */
+    readonly communityComponents?: boolean;
+    /** The environment `sys.env` / `env` read; never the editor's or the CLI's own environment. */
+    readonly env: Readonly<Record<string, string>>;
+    /** Extra built-in components (tests register Alloy's test components this way). */
+    readonly extraComponents?: readonly ComponentSchema[];
+}
+
+export const DEFAULT_OPTIONS: AnalysisOptions = {
+    compat: 'alloy',
+    env: {},
+};
+
+/** The severity of collision findings for a compat target. */
+export function collisionSeverity(compat: Compat): Severity {
+    switch (compat) {
+        case 'agent-0.38':
+        case 'agent-0.39':
+            return 'warning';
+        case 'agent-0.40':
+            return 'hint';
+        default:
+            return 'information';
+    }
+}

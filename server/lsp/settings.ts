@@ -1,0 +1,39 @@
+// The `flowlens.*` settings of VS Code as analysis options. The client sends
+// the whole `flowlens` section; unknown or invalid values fall back to defaults.
+
+import { DefaultConfigurationProvider } from 'langium';
+import { type AnalysisOptions, COMPAT_TARGETS, type Compat, DEFAULT_OPTIONS } from '../../language/analysis/options.js';
+import type { Stability } from '../../language/catalog/schema.js';
+
+export const SETTINGS_SECTION = 'flowlens';
+
+export interface FlowlensSettings {
+    compat?: string;
+    stabilityLevel?: string;
+    communityComponents?: boolean;
+    dialect?: string;
+    env?: Record<string, unknown>;
+}
+
+const LEVELS = ['experimental', 'public-preview', 'generally-available'];
+
+export function settingsToOptions(raw: unknown): AnalysisOptions {
+    const s = (raw && typeof raw === 'object' ? raw : {}) as FlowlensSettings;
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(s.env ?? {})) if (typeof v === 'string') env[k] = v;
+    return {
+        ...DEFAULT_OPTIONS,
+        compat: COMPAT_TARGETS.includes(s.compat as Compat) ? (s.compat as Compat) : 'alloy',
+        stabilityLevel: LEVELS.includes(s.stabilityLevel ?? '') ? (s.stabilityLevel as Stability) : undefined,
+        communityComponents: typeof s.communityComponents === 'boolean' ? s.communityComponents : undefined,
+        dialect: s.dialect === 'alloy' || s.dialect === 'river' ? s.dialect : undefined,
+        env,
+    };
+}
+
+/** Langium asks for settings per language id; flowlens keeps all of them under `flowlens`. */
+export class FlowlensConfigurationProvider extends DefaultConfigurationProvider {
+    protected override toSectionName(): string {
+        return SETTINGS_SECTION;
+    }
+}
