@@ -60,6 +60,8 @@ export interface FunctionValue {
 export interface CapsuleValue {
     readonly kind: 'capsule';
     readonly type: string;
+    /** The runtime object behind it (a receiver, a consumer); absent in static analysis. */
+    readonly payload?: unknown;
 }
 
 /** A string Alloy keeps out of sight; shown as (secret). */
