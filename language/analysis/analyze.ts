@@ -10,6 +10,7 @@ import type { SourceFile } from '../model/source-file.js';
 import { checkBodies } from './body-checker.js';
 import { findCollisions } from './collisions.js';
 import { Evaluator } from './evaluator.js';
+import { checkExportFields } from './export-fields.js';
 import { buildInstances, type InstanceTree } from './instances.js';
 import { ModuleChecker } from './module-checker.js';
 import { type AnalysisOptions, DEFAULT_OPTIONS } from './options.js';
@@ -53,6 +54,7 @@ export function analyzeConfiguration(rootFiles: readonly SourceFile[], host: Fil
     }
     for (const info of modules.values()) evaluator.shadow(info.module, info.nodes.keys());
     checkBodies(modules, configuration, evaluator, options, report);
+    checkExportFields(modules, configuration, report);
     const instances = buildInstances(configuration, modules, evaluator, report);
     findCollisions(instances, modules, configuration, options, report);
 

@@ -8,7 +8,8 @@
 import type { Fix, Severity } from '../diagnostic.js';
 import type { ModuleDef } from '../model/modules.js';
 import type { LoadedConfiguration } from '../model/loader.js';
-import { renameExportFixes, renameNodeLabel } from './fixes.js';
+import { exportedNames } from './export-fields.js';
+import { moduleBehind, renameExportFixes, renameNodeLabel } from './fixes.js';
 import type { InstanceNode, InstanceTree } from './instances.js';
 import { type AnalysisOptions, collisionSeverity, type Compat } from './options.js';
 import type { Reporter } from './reporter.js';
@@ -87,6 +88,9 @@ function exportKeyCollisions(modules: ReadonlyMap<ModuleDef, ModuleInfo>, config
         for (const ref of info.references) {
             const key = exportKey(ref);
             if (!ref.from || !key) continue;
+            // Only exports that exist collide (a missing one is reported on its own).
+            const module = moduleBehind(ref.target!, configuration);
+            if (module && !exportedNames(module).has(key)) continue;
             let byKey = reads.get(ref.from);
             if (!byKey) reads.set(ref.from, (byKey = new Map()));
             let targets = byKey.get(key);

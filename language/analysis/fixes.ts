@@ -95,3 +95,24 @@ export function renameExportFixes(key: string, targets: readonly NodeInfo[], mod
     });
     return fixes;
 }
+
+/**
+ * "Make all labels in this module unique": renames every labelled node of the
+ * module whose local ID collides with a node of another module definition.
+ */
+export function uniqueLabelsFix(module: ModuleDef, modules: ReadonlyMap<ModuleDef, ModuleInfo>, collidingIds: ReadonlySet<string>): Fix | undefined {
+    const info = modules.get(module);
+    if (!info) return undefined;
+    const edits: TextEdit[] = [];
+    const taken = new Set(info.nodes.keys());
+    const suffix = module.kind === 'root' ? 'root' : slug(module.name);
+    for (const node of info.nodes.values()) {
+        const block = node.stmt.node;
+        if (!block.label || !collidingIds.has(node.id)) continue;
+        const label = unique(`${block.label}_${suffix}`, (c) => taken.has(`${block.name}.${c}`));
+        taken.add(`${block.name}.${label}`);
+        const nodeEdits = labelEdits(node, info, label);
+        if (nodeEdits) edits.push(...nodeEdits);
+    }
+    return edits.length ? { title: `Make all labels in ${module.name} unique`, edits } : undefined;
+}

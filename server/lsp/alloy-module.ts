@@ -14,14 +14,20 @@ import {
 import { AlloyGeneratedModule, AlloyGeneratedSharedModule } from '../../language/generated/module.js';
 import { AlloyParser } from './alloy-parser.js';
 import { AlloyWorkspace } from './alloy-workspace.js';
+import { AlloyCodeActionProvider } from './code-actions.js';
+import { AlloyCompletionProvider } from './completion.js';
 import { AlloyDocumentValidator } from './document-validator.js';
 import { AlloyDocumentSymbolProvider } from './document-symbols.js';
 import { AlloyFoldingRangeProvider } from './folding-ranges.js';
 import { AlloyFormatter } from './formatter.js';
+import { AlloyHoverProvider } from './hover.js';
 import { AlloyIndexManager } from './index-manager.js';
+import { AlloyInlayHintProvider } from './inlay-hints.js';
+import { AlloyDefinitionProvider, AlloyReferencesProvider, AlloyRenameProvider } from './navigation.js';
 import { NoSymbolsScopeComputation } from './scope-computation.js';
 import { AlloySemanticTokenProvider } from './semantic-tokens.js';
 import { FlowlensConfigurationProvider } from './settings.js';
+import { AlloyWorkspaceSymbolProvider } from './workspace-symbols.js';
 
 export interface AlloyAddedServices {
     alloy: {
@@ -49,6 +55,13 @@ export const AlloyModule: Module<AlloyServices, PartialLangiumServices & AlloyAd
         DocumentSymbolProvider: () => new AlloyDocumentSymbolProvider(),
         FoldingRangeProvider: () => new AlloyFoldingRangeProvider(),
         SemanticTokenProvider: () => new AlloySemanticTokenProvider(),
+        HoverProvider: (services) => new AlloyHoverProvider(() => services.alloy.Workspace),
+        DefinitionProvider: (services) => new AlloyDefinitionProvider(() => services.alloy.Workspace),
+        ReferencesProvider: (services) => new AlloyReferencesProvider(() => services.alloy.Workspace),
+        RenameProvider: (services) => new AlloyRenameProvider(() => services.alloy.Workspace),
+        CompletionProvider: (services) => new AlloyCompletionProvider(() => services.alloy.Workspace),
+        CodeActionProvider: (services) => new AlloyCodeActionProvider(() => services.alloy.Workspace),
+        InlayHintProvider: (services) => new AlloyInlayHintProvider(() => services.alloy.Workspace),
     },
 };
 
@@ -61,6 +74,9 @@ export function createAlloyServices(context: DefaultSharedModuleContext = EmptyF
         workspace: {
             ConfigurationProvider: (services) => new FlowlensConfigurationProvider(services),
             IndexManager: (services) => new AlloyIndexManager(services, () => alloy!.alloy.Workspace),
+        },
+        lsp: {
+            WorkspaceSymbolProvider: () => new AlloyWorkspaceSymbolProvider(() => alloy!.alloy.Workspace),
         },
     };
     const shared = inject(createDefaultSharedModule(context), AlloyGeneratedSharedModule, sharedModule);

@@ -104,6 +104,14 @@ export class AlloyWorkspace {
         return loaders.length ? loaders : own ? [own] : [];
     }
 
+    /** Every configuration of the workspace, analyzed. */
+    allAnalyses(): Analysis[] {
+        for (const doc of this.shared.workspace.LangiumDocuments.all) {
+            if (doc.uri.scheme === 'file') this.analyzeDirectory(path.dirname(doc.uri.fsPath));
+        }
+        return [...this.analyses.values()];
+    }
+
     /** Diagnostics of one file, from every configuration that includes it. */
     diagnosticsFor(uri: URI): Diagnostic[] {
         const key = uri.scheme === 'file' ? uri.fsPath : uri.toString();

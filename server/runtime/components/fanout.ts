@@ -1,0 +1,54 @@
+// Forwarding to several downstream receivers/consumers without adding an async
+// hop when none of them is asynchronous (hot path: relabel → remote_write).
+
+import type { MetricsReceiver, TracesConsumer } from '../component.js';
+import type { Sample } from '../protocols/labels.js';
+import type { TraceBatch } from '../protocols/otlp-json.js';
+
+function isPromise(x: unknown): x is Promise<unknown> {
+    return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
+function combine(errors: unknown[]): Error {
+    if (errors.length === 1) return errors[0] instanceof Error ? errors[0] : new Error(String(errors[0]));
+    return new AggregateError(errors, errors.map((e) => (e instanceof Error ? e.message : String(e))).join('; '));
+}
+
+/**
+ * Calls `f` on every target. Every target is called even when an earlier one throws; errors are
+ * combined. Returns a promise only when some target returned one.
+ */
+function fanout<T>(targets: readonly T[], f: (t: T) => void | Promise<void>): void | Promise<void> {
+    let pending: Promise<unknown>[] | undefined;
+    let errors: unknown[] | undefined;
+    for (let i = 0; i < targets.length; i++) {
+        try {
+            const r = f(targets[i]);
+            if (isPromise(r)) (pending ??= []).push(r);
+        } catch (e) {
+            (errors ??= []).push(e);
+        }
+    }
+    if (pending === undefined) {
+        if (errors !== undefined) throw combine(errors);
+        return;
+    }
+    return Promise.allSettled(pending).then((results) => {
+        for (const r of results) if (r.status === 'rejected') (errors ??= []).push(r.reason);
+        if (errors !== undefined) throw combine(errors);
+    });
+}
+
+export function forwardSamples(receivers: readonly MetricsReceiver[], samples: readonly Sample[]): void | Promise<void> {
+    if (samples.length === 0 || receivers.length === 0) return;
+    return fanout(receivers, (r) => r.appendSamples(samples));
+}
+
+export function forwardTraces(consumers: readonly TracesConsumer[], batch: TraceBatch): void | Promise<void> {
+    if (consumers.length === 0) return;
+    return fanout(consumers, (c) => c.consumeTraces(batch));
+}
+
+export function errorMessage(e: unknown): string {
+    return e instanceof Error ? e.message : String(e);
+}

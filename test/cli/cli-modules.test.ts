@@ -1,0 +1,80 @@
+// The CLI on configurations with modules: collision findings per --compat,
+// `check --fix`, and `graph`.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { flowlens } from './run-cli.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlens-cli-modules-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function workspace(name: string, files: Record<string, string>): string {
+    const root = path.join(dir, name);
+    for (const [file, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+        fs.writeFileSync(path.join(root, file), text);
+    }
+    return root;
+}
+
+const twoModules = {
+    'main.river': 'module.file "a" {\n\tfilename = "a.river"\n}\n\nmodule.file "b" {\n\tfilename = "b.river"\n}\n\nlocal.file "consumer" {\n\tfilename = module.file.a.exports.output + module.file.b.exports.output\n}\n',
+    'a.river': 'export "output" {\n\tvalue = "/a"\n}\n',
+    'b.river': 'export "output" {\n\tvalue = "/b"\n}\n',
+};
+
+describe('flowlens check with modules', () => {
+    it('reports collisions as information for Alloy and as warnings for agent-0.39, without failing', () => {
+        const root = workspace('compat', twoModules);
+        const alloy = flowlens(['check', '--json', root]);
+        expect(alloy.code).toBe(0);
+        const codes = JSON.parse(alloy.stdout).diagnostics.map((d: { code: string; severity: string }) => `${d.code}/${d.severity}`);
+        expect(codes).toEqual(expect.arrayContaining(['export-key-collision/information', 'key-collision/information']));
+        const agent = JSON.parse(flowlens(['check', '--json', '--compat', 'agent-0.39', root]).stdout);
+        expect(agent.diagnostics.find((d: { code: string }) => d.code === 'export-key-collision').severity).toBe('warning');
+        expect(agent.files).toBe(3);
+    });
+
+    it('lists fixes in JSON and applies them with --fix', () => {
+        const root = workspace('fix', twoModules);
+        const json = JSON.parse(flowlens(['check', '--json', '--compat', 'agent-0.39', root]).stdout);
+        const d = json.diagnostics.find((x: { code: string }) => x.code === 'export-key-collision');
+        expect(d.fixes[0].title).toBe('Rename export "output" of module.file.b to "output_b"');
+        expect(d.fixes[0].edits.map((e: { file: string }) => path.basename(e.file)).sort()).toEqual(['b.river', 'main.river']);
+        const fixed = flowlens(['check', '--fix', '--compat', 'agent-0.39', root]);
+        expect(fixed.stderr).toMatch(/applied \d+ fix/);
+        expect(fs.readFileSync(path.join(root, 'b.river'), 'utf8')).toContain('export "output_b"');
+        expect(fixed.stdout).not.toContain('export-key-collision');
+        expect(fixed.code).toBe(0);
+    });
+
+    it('rejects an unknown --compat value', () => {
+        expect(flowlens(['check', '--compat', 'agent-0.99', dir]).code).toBe(2);
+    });
+});
+
+describe('flowlens graph', () => {
+    it('prints the instance tree with global IDs and edges as JSON', () => {
+        const root = workspace('graph', twoModules);
+        const r = flowlens(['graph', '--json', path.join(root, 'main.river')]);
+        expect(r.code).toBe(0);
+        const graph = JSON.parse(r.stdout);
+        expect(graph.nodes.map((n: { globalId: string }) => n.globalId)).toEqual(['module.file.a', 'module.file.b', 'local.file.consumer', 'module.file.a/export.output', 'module.file.b/export.output']);
+        expect(graph.nodes[3]).toMatchObject({ localId: 'export.output', modulePath: 'module.file.a', kind: 'config', line: 1, column: 1 });
+        expect(graph.nodes[3].file).toMatch(/a\.river$/);
+        expect(graph.edges).toEqual([
+            { from: 'local.file.consumer', to: 'module.file.a' },
+            { from: 'local.file.consumer', to: 'module.file.b' },
+        ]);
+    });
+
+    it('prints an indented tree for people', () => {
+        const root = workspace('graph-text', twoModules);
+        const r = flowlens(['graph', path.join(root, 'main.river')]);
+        expect(r.stdout).toContain('module.file.a  (module, ');
+        expect(r.stdout).toContain('\n  module.file.a/export.output  (config, ');
+        expect(r.stdout).toMatch(/5 nodes, 2 edges\n$/);
+    });
+});
