@@ -84,6 +84,8 @@ export function createAlloyServices(context: DefaultSharedModuleContext = EmptyF
     shared.ServiceRegistry.register(alloy);
     // Create the workspace service now: it subscribes to document and settings updates.
     void alloy.alloy.Workspace;
+    // Check the whole workspace at start-up, so the Problems view lists every file.
+    shared.workspace.WorkspaceManager.initialBuildOptions = { validation: true };
     if (!context.connection) {
         // Outside a language server nobody sends the client's configuration.
         shared.workspace.ConfigurationProvider.initialized({});

@@ -3,10 +3,11 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 
-const SERVER = path.resolve(__dirname, '../../out/server.cjs');
+const SERVER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../out/server.cjs');
 
 export class LspClient {
     readonly connection: MessageConnection;
