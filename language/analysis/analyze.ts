@@ -15,6 +15,7 @@ import { buildInstances, type InstanceTree } from './instances.js';
 import { ModuleChecker } from './module-checker.js';
 import { type AnalysisOptions, DEFAULT_OPTIONS } from './options.js';
 import { Reporter } from './reporter.js';
+import { reportShadowedNamespaces } from './shadowing.js';
 import { Catalogs } from './resolve.js';
 import type { ModuleInfo } from './semantic-model.js';
 
@@ -57,6 +58,7 @@ export function analyzeConfiguration(rootFiles: readonly SourceFile[], host: Fil
     checkExportFields(modules, configuration, report);
     const instances = buildInstances(configuration, modules, evaluator, report);
     findCollisions(instances, modules, configuration, options, report);
+    reportShadowedNamespaces({ configuration, modules, instances, evaluator }, catalogs, report);
 
     return { configuration, modules, instances, diagnostics: report.diagnostics, evaluator };
 }

@@ -8,6 +8,8 @@ import { classifyBlock, type ModuleDef, type Stmt, UNCONFIGURABLE_SERVICES } fro
 import { type Block, blockId } from '../syntax/ast.js';
 import { findCycles } from './cycles.js';
 import type { AnalysisOptions } from './options.js';
+import type { Fix } from '../diagnostic.js';
+import { editIn, unique } from './fixes.js';
 import { stabilityMessage } from './gating.js';
 import type { Reporter } from './reporter.js';
 import { type Catalogs, resolveBlockName } from './resolve.js';
@@ -94,7 +96,6 @@ export class ModuleChecker {
             }
             if (block.label === 'declare') err('invalid-label', "'declare' is not a valid label for a declare block");
             this.duplicate(s, seen.declare, id);
-            this.shadowing(s, block.label, 'custom component');
             return undefined;
         }
         if (cls === 'service' || ROOT_ONLY.has(block.name)) {
@@ -115,7 +116,6 @@ export class ModuleChecker {
             err('missing-label', `${block.name} block must have a label`);
             return undefined;
         }
-        if (block.name.startsWith('import.')) this.shadowing(s, block.label!, 'import namespace');
 
         const resolution = resolveBlockName(this.module, block.name, s.file.dialect, this.catalogs);
         if (resolution.kind === 'unknown') {
@@ -157,26 +157,21 @@ export class ModuleChecker {
         const block = s.node;
         const start = block.$cstNode!.offset;
         const nameEnd = start + block.name.length + (block.label ? block.label.length + 3 : 0);
-        this.report.add(s.file, start, nameEnd, 'error', 'duplicate-block', `block ${id} already declared at ${this.report.where(first.file, first.node.$cstNode!.offset)}`);
+        this.report.add(s.file, start, nameEnd, 'error', 'duplicate-block', `block ${id} already declared at ${this.report.where(first.file, first.node.$cstNode!.offset)}`, this.relabelFix(s));
         return false;
     }
 
     /**
-     * A declare or import named like a built-in namespace hides those
-     * components in this scope. (A stdlib name is only shadowed where a
-     * reference resolves to a component; see collectReferences.)
+     * Gives a duplicate a label no block of its class uses. References are left
+     * alone: they resolve to the first block, as Alloy would resolve them.
      */
-    private shadowing(s: Stmt<Block>, label: string, what: string): void {
+    private relabelFix(s: Stmt<Block>): Fix[] | undefined {
         const block = s.node;
-        const labelStart = block.$labelOffset >= 0 ? block.$labelOffset : block.$cstNode!.offset;
-        const end = labelStart + label.length + 2;
-        const catalog = this.catalogs.forDialect(s.file.dialect);
-        if (Object.keys(catalog.components).some((name) => name.startsWith(label + '.'))) {
-            this.report.add(
-                s.file, labelStart, end, 'warning', 'shadowed-namespace',
-                `${what} "${label}" shadows the built-in ${label}.* components: in this scope, blocks named ${label}.<name> refer to it`,
-            );
-        }
+        if (!block.label) return undefined;
+        const ids = new Set(this.module.statements.map((x) => (x.node.$type === 'Block' ? blockId(x.node) : '')));
+        const label = unique(`${block.label}_2`, (c) => ids.has(`${block.name}.${c}`));
+        const edit = editIn(s.file, block.$labelOffset + 1, block.$labelOffset + 1 + block.label.length, label);
+        return edit ? [{ title: `Rename the duplicate to "${label}"`, edits: [edit], preferred: true }] : undefined;
     }
 
     private collectTemplate(foreach: NodeInfo): void {
