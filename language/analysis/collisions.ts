@@ -42,7 +42,7 @@ function keyCollisions(tree: InstanceTree, modules: ReadonlyMap<ModuleDef, Modul
         const sites = new Set(instances.map((i) => i.node));
         const ids = instances.map((i) => i.globalId);
         const listed = ids.slice(0, MAX_LISTED).join(', ') + (ids.length > MAX_LISTED ? `, and ${ids.length - MAX_LISTED} more` : '');
-        const message = `local ID ${localId} is shared by ${ids.length} nodes in different modules: ${listed}. ${keyCollisionConsequence(compat)}`;
+        const message = `local ID ${localId} is shared by ${ids.length} nodes in different modules: ${listed}. ${keyCollisionConsequence(compat, sites.size > 1)}`;
         for (const site of sites) {
             const fixes: Fix[] = [];
             // Renaming helps only when the colliding nodes come from different definitions.
@@ -58,11 +58,13 @@ function keyCollisions(tree: InstanceTree, modules: ReadonlyMap<ModuleDef, Modul
     }
 }
 
-function keyCollisionConsequence(compat: Compat): string {
+function keyCollisionConsequence(compat: Compat, renamable: boolean): string {
     switch (compat) {
         case 'agent-0.38':
         case 'agent-0.39':
-            return `Grafana Agent Flow ${compat.slice(6)} queues evaluations by local ID, so these nodes drop each other's updates and show stale values; give them distinct labels or upgrade to v0.40 or later`;
+            return `Grafana Agent Flow v${compat.slice(6)} queues evaluations by local ID, so these nodes drop each other's updates and show stale values; ${
+                renamable ? 'give them distinct labels or upgrade to v0.40 or later' : 'they come from one module used several times, so only upgrading to v0.40 or later avoids it'
+            }`;
         case 'agent-0.40':
             return 'Agent Flow v0.40 and later key evaluations by global ID, so this is safe; v0.38–v0.39 would drop updates';
         default:
@@ -118,7 +120,7 @@ function exportCollisionConsequence(compat: Compat, key: string): string {
     switch (compat) {
         case 'agent-0.38':
         case 'agent-0.39':
-            return `Grafana Agent Flow ${compat.slice(6)} keys every module's export by "export.${key}", so one module's updates are dropped and this component sees stale values; rename one of the exports or upgrade to v0.40 or later`;
+            return `Grafana Agent Flow v${compat.slice(6)} keys every module's export by "export.${key}", so one module's updates are dropped and this component sees stale values; rename one of the exports or upgrade to v0.40 or later`;
         case 'agent-0.40':
             return 'Agent Flow v0.40 and later key exports by global ID, so this is safe; v0.38–v0.39 would drop one of the updates';
         default:

@@ -114,7 +114,7 @@ local.file "consumer" {
     it('reports a consumer reading the same export key from two modules', () => {
         const { analysis, host } = analyze(files, { compat: 'agent-0.39' }, 'main.river');
         expect(describeDiagnostics(analysis, host, (d) => d.code === 'export-key-collision')).toEqual([
-            'main.river:9:1 warning export-key-collision: local.file.consumer reads export "output" from 2 modules (module.file.a, module.file.b). Grafana Agent Flow 0.39 keys every module\'s export by "export.output", so one module\'s updates are dropped and this component sees stale values; rename one of the exports or upgrade to v0.40 or later',
+            'main.river:9:1 warning export-key-collision: local.file.consumer reads export "output" from 2 modules (module.file.a, module.file.b). Grafana Agent Flow v0.39 keys every module\'s export by "export.output", so one module\'s updates are dropped and this component sees stale values; rename one of the exports or upgrade to v0.40 or later',
         ]);
     });
 
