@@ -15,6 +15,7 @@ import { AlloyGeneratedModule, AlloyGeneratedSharedModule } from '../../language
 import { AlloyParser } from './alloy-parser.js';
 import { AlloyWorkspace } from './alloy-workspace.js';
 import { AlloyCodeActionProvider } from './code-actions.js';
+import { AlloyCodeLensProvider } from './code-lens.js';
 import { AlloyCompletionProvider } from './completion.js';
 import { AlloyDocumentValidator } from './document-validator.js';
 import { AlloyDocumentSymbolProvider } from './document-symbols.js';
@@ -62,6 +63,7 @@ export const AlloyModule: Module<AlloyServices, PartialLangiumServices & AlloyAd
         CompletionProvider: (services) => new AlloyCompletionProvider(() => services.alloy.Workspace),
         CodeActionProvider: (services) => new AlloyCodeActionProvider(() => services.alloy.Workspace),
         InlayHintProvider: (services) => new AlloyInlayHintProvider(() => services.alloy.Workspace),
+        CodeLensProvider: () => new AlloyCodeLensProvider(),
     },
 };
 

@@ -106,4 +106,13 @@ describe('language server', () => {
             'n:property', 'string:namespace', 'format:function', '"%d":string', '1:number',
         ]);
     });
+
+    it('offers "Run pipeline" above the first block', async () => {
+        const uri = 'file:///virtual/lens.alloy';
+        const opened = client.nextDiagnostics(uri);
+        client.open(uri, '// a pipeline\n\nlogging {\n\tlevel = "info"\n}\n');
+        await opened;
+        const lenses = await client.request<Array<{ range: { start: { line: number } }; command: { command: string; arguments: string[] } }>>('textDocument/codeLens', { textDocument: { uri } });
+        expect(lenses).toEqual([{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, command: { title: '▶ Run pipeline', command: 'flowlens.runPipeline', arguments: [uri] } }]);
+    });
 });
