@@ -108,15 +108,7 @@ export class LineIndex {
 
     /** 1-based line of a UTF-16 offset. */
     line(offset: number): number {
-        const starts = this.starts;
-        let lo = 0;
-        let hi = starts.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (starts[mid] <= offset) lo = mid;
-            else hi = mid - 1;
-        }
-        return lo + 1;
+        return lineContaining(this.starts, offset) + 1;
     }
 
     lineStart(line: number): number {
@@ -133,6 +125,18 @@ export class LineIndex {
     position(offset: number): { line: number; column: number } {
         return { line: this.line(offset), column: this.byteColumn(offset) };
     }
+}
+
+/** The 0-based index of the line (by sorted line starts) that holds `offset`. */
+function lineContaining(starts: readonly number[], offset: number): number {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
 }
 
 /** Number of source bytes the UTF-16 range [from, to) stood for. */
@@ -178,14 +182,8 @@ export class LspLineMap {
 
     position(offset: number): { line: number; character: number } {
         const starts = this.lineStarts();
-        let lo = 0;
-        let hi = starts.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (starts[mid] <= offset) lo = mid;
-            else hi = mid - 1;
-        }
-        return { line: lo, character: offset - starts[lo] };
+        const line = lineContaining(starts, offset);
+        return { line, character: offset - starts[line] };
     }
 
     offset(position: { line: number; character: number }): number {

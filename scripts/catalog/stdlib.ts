@@ -7,33 +7,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { StdlibEntry } from '../../language/catalog/schema.js';
+import { DEPRECATED_ALIASES } from '../../language/eval/stdlib.js';
 import { stabilityOf } from './components.js';
 import { IncludeResolver } from './includes.js';
 import { cleanInline, codeBlocks, sections, splitFrontMatter, type Section } from './markdown.js';
 
 /**
- * Deprecated un-namespaced Alloy names and their replacements (notes §4, from
- * `syntax/internal/stdlib/stdlib.go`). The docs only keep the old names as page aliases,
- * which is checked below so a drift between this table and the docs fails the build.
+ * Deprecated un-namespaced Alloy names and their replacements: the evaluator's table
+ * (notes §4). The docs only keep the old names as page aliases, which is checked below
+ * so a drift between this table and the docs fails the build.
  */
-export const ALLOY_DEPRECATED_ALIASES: Readonly<Record<string, string>> = {
-    base64_decode: 'encoding.from_base64',
-    concat: 'array.concat',
-    env: 'sys.env',
-    format: 'string.format',
-    join: 'string.join',
-    json_decode: 'encoding.from_json',
-    nonsensitive: 'convert.nonsensitive',
-    replace: 'string.replace',
-    split: 'string.split',
-    to_lower: 'string.to_lower',
-    to_upper: 'string.to_upper',
-    trim: 'string.trim',
-    trim_prefix: 'string.trim_prefix',
-    trim_space: 'string.trim_space',
-    trim_suffix: 'string.trim_suffix',
-    yaml_decode: 'encoding.from_yaml',
-};
+export const ALLOY_DEPRECATED_ALIASES: Readonly<Record<string, string>> = DEPRECATED_ALIASES;
 
 /**
  * Parameter lists for functions whose docs show no `name(params)` block, from the Go
