@@ -1,5 +1,6 @@
 // Bundles each process of flowlens with esbuild: the VS Code client, the
-// language server, and the CLI (one CommonJS file each, like vscode-eslint).
+// language server, the CLI and the runtime worker (one CommonJS file each, like
+// vscode-eslint).
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -20,6 +21,7 @@ const targets = [
     { entryPoints: ['client/extension.ts'], outfile: 'out/client.cjs' },
     { entryPoints: ['server/main.ts'], outfile: 'out/server.cjs' },
     { entryPoints: ['server/cli/main.ts'], outfile: 'out/cli.cjs' },
+    { entryPoints: ['server/runtime/worker.ts'], outfile: 'out/runtime.cjs' },
 ];
 
 const contexts = await Promise.all(targets.map((t) => esbuild.context({ ...common, ...t })));

@@ -4,6 +4,7 @@ import '../../scripts/groupby-polyfill.cjs';
 import { runCheck } from './check-command.js';
 import { runFmt } from './fmt-command.js';
 import { runGraph } from './graph-command.js';
+import { RUN_USAGE, runRun } from './run-command.js';
 import { UsageError } from './usage.js';
 
 const USAGE = `flowlens — checks, formats and runs Grafana Alloy and Agent Flow configurations
@@ -12,8 +13,9 @@ Usage:
   flowlens check [--json] [--fix] PATH...    report what Alloy would reject or misbehave on
   flowlens fmt [--check | --write] PATH...   format like \`alloy fmt\`
   flowlens graph [--json] PATH               the nodes Alloy would run, with global IDs
+${RUN_USAGE}
 
-Options of check and graph:
+Options of check, graph and run:
   --compat alloy|agent-0.38|agent-0.39|agent-0.40   the runtime the configuration targets
                                                     (collision findings are warnings for 0.38/0.39)
   --dialect alloy|river               resolve every file as Alloy or as Agent Flow v0.40
@@ -27,7 +29,8 @@ Options of check and graph:
 A PATH is a file, or a directory whose *.alloy and *.river files form one
 configuration (as \`alloy run DIR\` loads it).
 
-Exit status: 0 fine, 1 problems found (errors, or files that need formatting), 2 usage error.`;
+Exit status: 0 fine, 1 problems found (errors, or files that need formatting; for run:
+a refused configuration or a runtime failure), 2 usage error.`;
 
 async function main(argv: string[]): Promise<number> {
     const [command, ...rest] = argv;
@@ -40,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
                 return await runFmt(rest);
             case 'graph':
                 return await runGraph(rest);
+            case 'run':
+                return await runRun(rest);
             case undefined:
             case 'help':
             case '--help':

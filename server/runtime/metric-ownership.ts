@@ -1,89 +1,73 @@
-// What each component instance registered in the runtime's one registry, so
-// a stopped instance never leaves anything behind that would make its
-// restart (a reload, a changed argument) throw "already registered".
+// Which component instance registered each metric family in the runtime's
+// registry, so a stopped instance never leaves behind something that makes its
+// successor (a reload, a restart) throw "already registered"
+// (grafana/agent #6110 / #6548).
 //
-// Every component sees the registry through its own view. The view records
-// which instance registered or looked up each metric family. When an instance
-// is released, its series (those labelled with its component_id and
-// component_path) are removed from the families it used, and a family no live
-// instance uses any more is unregistered — the equivalent of Alloy's
-// per-component unregistering registerer. A family two live instances share
-// (one registered it, the other found it with getSingleMetric) stays.
+// Components get the runtime's one registry itself (components share
+// families across instances by registry identity). The controller runs each
+// component's create(), update() and start() inside runAs(instance), so a
+// family registered synchronously in them is attributed to that instance.
+// When an instance stops:
+//   - every series labelled with its component_id and component_path is
+//     removed, from every family (a careless component's stale series go too);
+//   - a family it registered and did not remove may be registered again by a
+//     later instance: the registry then replaces the orphan instead of
+//     throwing. A family whose registering instance is still live, or that
+//     the runtime registered, still throws: that is a real conflict.
 
 import type { Registry } from 'prom-client';
 
 type Metric = NonNullable<ReturnType<Registry['getSingleMetric']>>;
 
 export class MetricOwnership {
-    /** Family name → global IDs of the live instances that use it. */
-    private readonly users = new Map<string, Set<string>>();
-    /** Global ID → the family names it uses. */
-    private readonly used = new Map<string, Set<string>>();
+    private current: number | undefined;
+    private nextToken = 1;
+    private readonly live = new Set<number>();
+    /** Family name → the instance that registered it. */
+    private readonly registeredBy = new Map<string, number>();
 
     constructor(private readonly registry: Registry) {}
 
-    /** The registry as one component instance sees it. */
-    viewFor(globalId: string): Registry {
-        const base = this.registry;
-        const view = Object.create(base) as Registry;
-        view.registerMetric = (metric: Metric) => {
-            const existing = base.getSingleMetric(metric.name);
-            if (existing && existing !== metric) {
-                const owners = [...(this.users.get(metric.name) ?? [])];
-                throw new Error(
-                    `metric ${metric.name} is already registered${owners.length ? ` by ${owners.join(', ')}` : ' by the runtime'}; ` +
-                        'instances of a component share one family (find it with registry.getSingleMetric and label series with component_id and component_path)',
-                );
-            }
-            base.registerMetric(metric);
-            this.use(globalId, metric.name);
-        };
-        view.getSingleMetric = (name: string) => {
-            const m = base.getSingleMetric(name);
-            if (m) this.use(globalId, name);
-            return m;
-        };
-        view.removeSingleMetric = (name: string) => {
-            this.forget(globalId, name);
-            if (!this.users.has(name)) base.removeSingleMetric(name);
-        };
-        // Clearing would remove every other component's metrics too.
-        view.clear = () => this.release(globalId);
-        return view;
+    /** A new component instance; its token identifies it until release(). */
+    begin(): number {
+        const token = this.nextToken++;
+        this.live.add(token);
+        return token;
     }
 
-    /** Removes what an instance left behind; labels are the instance's component_id / component_path. */
-    release(globalId: string, labels?: Readonly<Record<string, string>>): void {
-        const names = this.used.get(globalId);
-        if (!names) return;
-        this.used.delete(globalId);
-        for (const name of names) {
-            const metric = this.registry.getSingleMetric(name);
-            const users = this.users.get(name);
-            users?.delete(globalId);
-            if (!users || users.size === 0) {
-                this.users.delete(name);
-                if (metric) this.registry.removeSingleMetric(name);
-            } else if (metric && labels) {
-                removeSeries(metric, labels);
-            }
+    /** Runs a synchronous call into a component, attributing registrations to it. */
+    runAs<T>(token: number, fn: () => T): T {
+        const previous = this.current;
+        this.current = token;
+        try {
+            return fn();
+        } finally {
+            this.current = previous;
         }
     }
 
-    private use(globalId: string, name: string): void {
-        let users = this.users.get(name);
-        if (!users) this.users.set(name, (users = new Set()));
-        users.add(globalId);
-        let names = this.used.get(globalId);
-        if (!names) this.used.set(globalId, (names = new Set()));
-        names.add(name);
+    /** Called by the registry when a family is registered. */
+    registered(name: string): void {
+        if (this.current !== undefined) this.registeredBy.set(name, this.current);
+        else this.registeredBy.delete(name);
     }
 
-    private forget(globalId: string, name: string): void {
-        const users = this.users.get(name);
-        users?.delete(globalId);
-        if (users && users.size === 0) this.users.delete(name);
-        this.used.get(globalId)?.delete(name);
+    /** Called by the registry when a family is removed. */
+    removed(name: string): void {
+        this.registeredBy.delete(name);
+    }
+
+    /** Whether a family with this name was left behind by an instance that stopped. */
+    isOrphan(name: string): boolean {
+        const token = this.registeredBy.get(name);
+        return token !== undefined && !this.live.has(token);
+    }
+
+    /** The instance stopped: its series go, and families it registered become replaceable. */
+    release(token: number, labels: Readonly<Record<string, string>> | undefined): void {
+        this.live.delete(token);
+        if (!labels) return;
+        for (const metric of this.registry.getMetricsAsArray()) removeSeries(metric as unknown as Metric, labels);
     }
 }
 

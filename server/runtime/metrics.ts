@@ -10,6 +10,7 @@
 // a collect() that throws is contained so the rest of the scrape still renders.
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { MetricOwnership } from './metric-ownership.js';
 import type { HealthState } from './protocol.js';
 
 /** Alloy's split of a global ID: `a/b/prometheus.scrape.x` → path `/a/b`, id `prometheus.scrape.x`. */
@@ -21,11 +22,14 @@ export function metricLabelsOf(globalId: string): { component_id: string; compon
 }
 
 /**
- * A registry whose metrics' collect() callbacks cannot fail a scrape: errors
- * (thrown or rejected) are counted in flowlens_metrics_collect_errors_total and
- * the metric renders the values it had.
+ * The runtime's registry. Its metrics' collect() callbacks cannot fail a
+ * scrape: errors (thrown or rejected) are counted in
+ * flowlens_metrics_collect_errors_total and the metric renders the values it
+ * had. A family left behind by a stopped component instance is replaced when
+ * registered again instead of throwing (see metric-ownership.ts).
  */
 export class SafeRegistry extends Registry {
+    readonly ownership = new MetricOwnership(this);
     private readonly collectErrors: Counter;
     /** Called with the metric name and error of every failed collect(). */
     onCollectError?: (name: string, error: unknown) => void;
@@ -58,7 +62,15 @@ export class SafeRegistry extends Registry {
             (safe as { safe?: boolean }).safe = true;
             m.collect = safe;
         }
-        super.registerMetric(metric);
+        const existing = this.getSingleMetric(m.name);
+        if (existing && existing !== metric && this.ownership.isOrphan(m.name)) super.removeSingleMetric(m.name);
+        super.registerMetric(metric); // a live family of the same name still throws: a real conflict
+        this.ownership.registered(m.name);
+    }
+
+    override removeSingleMetric(name: string): void {
+        super.removeSingleMetric(name);
+        this.ownership.removed(name);
     }
 
     private failed(name: string, error: unknown): void {
@@ -95,6 +107,8 @@ export interface MetricsSources {
     components(): Iterable<{ readonly globalId: string; readonly pending: number | null; readonly health: HealthState }>;
     /** Evaluations waiting or running in the work queue. */
     evaluationQueueSize(): number;
+    /** Data-flow edges between nodes, by global ID: `from` reads `to`. */
+    edges(): Iterable<readonly [string, string]>;
 }
 
 /** The per-component children of the runtime's families, created once per instance. */
@@ -185,6 +199,12 @@ export class RuntimeMetrics {
             help: 'Evaluations waiting or running in the work queue.',
             labelNames: [],
             read: () => [[{}, sources.evaluationQueueSize()]],
+        });
+        snapshotGauge(registry, {
+            name: 'flowlens_component_graph_connection',
+            help: 'An edge of the running graph: `from` reads the exports of `to` (global IDs).',
+            labelNames: ['from', 'to'],
+            read: () => Array.from(sources.edges(), ([from, to]) => [{ from, to }, 1] as const),
         });
         this.evaluating = new Gauge({ name: 'flowlens_component_controller_evaluating', help: '1 while the controller evaluates the whole graph (load or reload).', registers: [registry] });
         this.configLoadSuccessful = new Gauge({ name: 'flowlens_config_last_load_successful', help: 'Whether the last load of the configuration succeeded.', registers: [registry] });
