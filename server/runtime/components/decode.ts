@@ -438,3 +438,22 @@ export function isMetricsReceiver(p: unknown): p is MetricsReceiver {
 export function isTracesConsumer(p: unknown): p is TracesConsumer {
     return typeof p === 'object' && p !== null && typeof (p as { consumeTraces?: unknown }).consumeTraces === 'function';
 }
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+    '': 1,
+    b: 1,
+    kb: 1e3,
+    mb: 1e6,
+    gb: 1e9,
+    kib: 1024,
+    mib: 1024 ** 2,
+    gib: 1024 ** 3,
+};
+
+/** Parses a byte size like `"20MiB"`, `"512KiB"`, `"4MB"` or `"1024"`; throws on malformed input. */
+export function parseByteSize(text: string): number {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+    const factor = m === null ? undefined : SIZE_UNITS[m[2].toLowerCase()];
+    if (m === null || factor === undefined) throw new Error(`invalid size ${JSON.stringify(text)} (expected e.g. "20MiB", "512KiB", "4MB")`);
+    return Math.floor(Number(m[1]) * factor);
+}

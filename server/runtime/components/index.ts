@@ -1,5 +1,46 @@
 // The built-in components of flowlens' embedded runtime, one file each.
 
 import type { ComponentDefinition } from '../component.js';
+import { discoveryRelabel } from './discovery-relabel.js';
+import { localFile } from './local-file.js';
+import { IGNORED as debugIgnored, otelcolExporterDebug } from './otelcol-exporter-debug.js';
+import { IGNORED as otlphttpIgnored, otelcolExporterOtlpHttp } from './otelcol-exporter-otlphttp.js';
+import { IGNORED as batchIgnored, otelcolProcessorBatch } from './otelcol-processor-batch.js';
+import { IGNORED as otlpIgnored, otelcolReceiverOtlp } from './otelcol-receiver-otlp.js';
+import { prometheusExporterSelf } from './prometheus-exporter-self.js';
+import { IGNORED as receiveHttpIgnored, prometheusReceiveHttp } from './prometheus-receive-http.js';
+import { prometheusRelabel } from './prometheus-relabel.js';
+import { IGNORED as remoteWriteIgnored, prometheusRemoteWrite } from './prometheus-remote-write.js';
+import { IGNORED as scrapeIgnored, prometheusScrape } from './prometheus-scrape.js';
 
-export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [];
+export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
+    discoveryRelabel,
+    localFile,
+    otelcolExporterDebug,
+    otelcolExporterOtlpHttp,
+    otelcolProcessorBatch,
+    otelcolReceiverOtlp,
+    prometheusExporterSelf,
+    prometheusReceiveHttp,
+    prometheusRelabel,
+    prometheusRemoteWrite,
+    prometheusScrape,
+];
+
+/**
+ * Catalog arguments and blocks (dotted paths) each component accepts but ignores because ignoring them
+ * is harmless locally; every other catalog argument a component does not implement is refused with
+ * "... is not supported by flowlens' embedded runtime; it runs on Grafana Alloy".
+ */
+export const IGNORED_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
+    'otelcol.exporter.debug': debugIgnored,
+    'otelcol.exporter.otlphttp': otlphttpIgnored,
+    'otelcol.processor.batch': batchIgnored,
+    'otelcol.receiver.otlp': otlpIgnored,
+    'prometheus.receive_http': receiveHttpIgnored,
+    'prometheus.remote_write': remoteWriteIgnored,
+    'prometheus.scrape': scrapeIgnored,
+};
+
+export { SELF_SCRAPE_ADDRESS } from './prometheus-exporter-self.js';
+export { UNSUPPORTED_SUFFIX } from './decode.js';

@@ -89,11 +89,15 @@ function acquire(registry: Registry, spec: MetricSpec): Shared {
         entry.refs++;
         return entry;
     }
-    if (registry.getSingleMetric(spec.name) !== undefined) {
-        throw new Error(`metric ${spec.name} is already registered by something other than flowlens' components`);
-    }
     const providers = new Map<string, Provider>();
-    entry = { metric: create(registry, spec, providers), spec, refs: 1, providers };
+    let metric: AnyMetric;
+    try {
+        // A registry may replace a family orphaned by a stopped instance (the runtime's SafeRegistry does).
+        metric = create(registry, spec, providers);
+    } catch (e) {
+        throw new Error(`metric ${spec.name} is already registered by something other than flowlens' components: ${(e as Error).message}`);
+    }
+    entry = { metric, spec, refs: 1, providers };
     byName.set(spec.name, entry);
     return entry;
 }
@@ -145,6 +149,11 @@ export class InstanceMetrics {
             this.acquired.set(spec.name, e);
         }
         return e;
+    }
+
+    /** Registers the family now (in create(), where the runtime attributes registrations), without series. */
+    declare(spec: MetricSpec): void {
+        this.entry(spec);
     }
 
     private track(spec: MetricSpec, extra: Readonly<Labels> | undefined): { entry: Shared; labels: Labels } {

@@ -1,0 +1,278 @@
+// otelcol.receiver.otlp: OTLP/HTTP receiver for traces (protobuf and JSON encodings).
+//
+// POST <traces_url_path> (default /v1/traces) with Content-Type application/x-protobuf or
+// application/json (optionally gzip or deflate encoded) → TraceBatch → every consumer in
+// `output { traces = [...] }`. Responses, in the request's encoding: 200 with an empty
+// ExportTraceServiceResponse on success; 400 with a google.rpc.Status (`{"code":3,"message":...}` in
+// JSON) for a malformed or invalid request (the server keeps serving); 415 for other content types;
+// 503 with Retry-After while the pipeline is paused or when a consumer fails (OTLP clients retry).
+// The server binds to `ctx.defaultHost` (127.0.0.1) unless `http { endpoint = ... }` names a host.
+// Without an `http` block no server is started, as in Alloy. gRPC is not implemented (refused).
+
+import type http from 'node:http';
+import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, TracesConsumer } from '../component.js';
+import { TRACES_CONSUMER_TYPE } from '../component.js';
+import { OtlpError, parseExportTraceRequest, spanCount } from '../protocols/otlp-json.js';
+import { Args, attr, block, isTracesConsumer, parseByteSize, parseHostPort, schema } from './decode.js';
+import { OTLP_PROTOBUF_CONTENT_TYPE, decodeExportTraceRequestProto, encodeRpcStatus } from './otlp-proto.js';
+import { errorMessage, forwardTraces } from './fanout.js';
+import { HttpError, ManagedServer, decodeContentEncoding, readBody } from './http-server.js';
+import { type CounterHandle, HTTP_REQUEST_DURATION_BUCKETS, type HistogramHandle, InstanceMetrics, RECEIVER_ACCEPTED_SPANS, RECEIVER_REFUSED_SPANS } from './metrics.js';
+
+const OUTPUT_BLOCK = block('output', true, [
+    attr('logs', 'list(otelcol.Consumer)'),
+    attr('metrics', 'list(otelcol.Consumer)'),
+    attr('traces', 'list(otelcol.Consumer)'),
+]);
+
+const SCHEMA = schema(
+    [],
+    [
+        OUTPUT_BLOCK,
+        block('http', false, [
+            attr('compression_algorithms', 'list(string)'),
+            attr('endpoint', 'string'),
+            attr('idle_timeout', 'duration'),
+            attr('max_request_body_size', 'string'),
+            attr('read_timeout', 'duration'),
+            attr('traces_url_path', 'string'),
+            attr('write_timeout', 'duration'),
+        ]),
+    ],
+    [],
+);
+
+/**
+ * Harmless to ignore: internal debug metrics options; include_metadata (only feeds
+ * otelcol.processor.batch's metadata_keys, which flowlens refuses); keep-alive and header-timeout
+ * tuning; the logs/metrics URL paths (flowlens receives traces only, other paths answer 404).
+ */
+export const IGNORED: readonly string[] = [
+    'debug_metrics',
+    'http.include_metadata',
+    'http.keep_alives_enabled',
+    'http.read_header_timeout',
+    'http.logs_url_path',
+    'http.metrics_url_path',
+];
+
+const SUPPORTED_ENCODINGS = ['', 'gzip', 'deflate'];
+
+/** Decodes the `output` block's traces consumers; refuses metrics and logs consumers. */
+export function decodeTracesOutput(args: Args): TracesConsumer[] {
+    const out = args.block('output');
+    if (out === undefined) return [];
+    for (const signal of ['metrics', 'logs'] as const) {
+        if (out.capsules(signal, TRACES_CONSUMER_TYPE, isTracesConsumer).length > 0) {
+            out.fail(signal, `flowlens' embedded runtime handles traces only; ${signal} pipelines run on Grafana Alloy`);
+        }
+    }
+    return out.capsules('traces', TRACES_CONSUMER_TYPE, isTracesConsumer);
+}
+
+const REQUEST_DURATION = {
+    name: 'otelcol_receiver_otlp_http_request_duration_seconds',
+    help: 'Time (in seconds) spent serving OTLP/HTTP requests.',
+    type: 'histogram',
+    labelNames: ['status_code'],
+    buckets: HTTP_REQUEST_DURATION_BUCKETS,
+} as const;
+
+class OtelcolReceiverOtlp implements Component {
+    private consumers: TracesConsumer[] = [];
+    private readonly server: ManagedServer;
+    private address: { host: string; port: number } | undefined;
+    private tracesPath = '/v1/traces';
+    private maxBodyBytes = 20 * 1024 * 1024;
+    private encodings: string[] = SUPPORTED_ENCODINGS;
+    private timeouts = { requestTimeoutMs: 30_000, keepAliveTimeoutMs: 60_000 };
+    private started = false;
+    private paused = false;
+    private inFlight = 0;
+    private readonly metrics: InstanceMetrics;
+    private readonly accepted: CounterHandle;
+    private readonly refused: CounterHandle;
+    private readonly durations = new Map<number, HistogramHandle>();
+
+    constructor(private readonly ctx: ComponentContext) {
+        this.metrics = new InstanceMetrics(ctx.registry, ctx.metricLabels);
+        this.accepted = this.metrics.counter(RECEIVER_ACCEPTED_SPANS);
+        this.refused = this.metrics.counter(RECEIVER_REFUSED_SPANS);
+        for (const code of [200, 400, 404, 405, 413, 415, 503]) this.durations.set(code, this.metrics.histogram(REQUEST_DURATION, { status_code: String(code) }));
+        this.server = new ManagedServer((req, res) => this.handle(req, res));
+    }
+
+    update(body: ArgumentBody): void | Promise<void> {
+        const args = Args.of('otelcol.receiver.otlp', SCHEMA, body, { ignored: IGNORED });
+        const consumers = decodeTracesOutput(args);
+        const h = args.block('http');
+        let address: { host: string; port: number } | undefined;
+        if (h !== undefined) {
+            const endpoint = h.string('endpoint', `${this.ctx.defaultHost}:4318`);
+            address = parseHostPort(endpoint, 'http > endpoint');
+            if (address.host === '') address = { host: this.ctx.defaultHost, port: address.port };
+            let path = h.string('traces_url_path', '/v1/traces');
+            if (!path.startsWith('/')) path = '/' + path;
+            this.tracesPath = path;
+            const size = h.string('max_request_body_size', '20MiB');
+            try {
+                this.maxBodyBytes = parseByteSize(size);
+            } catch (e) {
+                h.fail('max_request_body_size', errorMessage(e));
+            }
+            const algorithms = h.stringList('compression_algorithms');
+            if (algorithms !== undefined) this.encodings = algorithms.map((a) => a.toLowerCase());
+            const read = h.duration('read_timeout', 0);
+            const write = h.duration('write_timeout', 30_000);
+            this.timeouts = { requestTimeoutMs: read > 0 ? read + write : 0, keepAliveTimeoutMs: h.duration('idle_timeout', 60_000) };
+        }
+        this.consumers = consumers;
+        this.address = address;
+        if (address === undefined) this.ctx.setHealth('healthy', 'no http block: no OTLP/HTTP server started');
+        if (this.started) return this.listen();
+    }
+
+    async start(): Promise<void> {
+        this.started = true;
+        await this.listen();
+    }
+
+    private async listen(): Promise<void> {
+        if (this.address === undefined) {
+            await this.server.close();
+            return;
+        }
+        try {
+            await this.server.listen(this.address, this.timeouts);
+        } catch (e) {
+            this.ctx.setHealth('unhealthy', errorMessage(e));
+            throw e;
+        }
+        this.ctx.setHealth('healthy', `receiving OTLP/HTTP traces on ${this.server.url}${this.tracesPath}`);
+        this.ctx.log('info', `receiving OTLP/HTTP traces (protobuf and JSON) on ${this.server.url}${this.tracesPath}`);
+    }
+
+    get url(): string | undefined {
+        return this.server.url;
+    }
+
+    private reply(res: http.ServerResponse, t0: number, status: number, message: string | undefined, proto: boolean, headers: Record<string, string> = {}): void {
+        // Error bodies are a google.rpc.Status; success is an empty ExportTraceServiceResponse.
+        const code = status === 400 ? 3 : status === 503 ? 14 : 2;
+        let body: Uint8Array | string;
+        if (proto) body = message === undefined ? new Uint8Array(0) : encodeRpcStatus(code, message);
+        else body = message === undefined ? '{}' : JSON.stringify({ code, message });
+        if (!res.headersSent) {
+            res.writeHead(status, {
+                'Content-Type': proto ? OTLP_PROTOBUF_CONTENT_TYPE : 'application/json',
+                'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength,
+                ...headers,
+            });
+        }
+        res.end(body);
+        this.durations.get(status)?.observe((performance.now() - t0) / 1000);
+    }
+
+    private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+        const t0 = performance.now();
+        const contentType = (req.headers['content-type'] ?? '').split(';', 1)[0].trim().toLowerCase();
+        const proto = contentType === OTLP_PROTOBUF_CONTENT_TYPE || contentType === 'application/protobuf';
+        const path = (req.url ?? '').split('?', 1)[0];
+        if (path !== this.tracesPath) {
+            req.resume();
+            this.reply(res, t0, 404, `not found: flowlens' embedded runtime receives OTLP traces at POST ${this.tracesPath} (metrics and logs run on Grafana Alloy)`, proto);
+            return;
+        }
+        if (req.method !== 'POST') {
+            req.resume();
+            this.reply(res, t0, 405, `method ${req.method} not allowed: use POST`, proto, { Allow: 'POST' });
+            return;
+        }
+        if (this.paused) {
+            req.resume();
+            this.reply(res, t0, 503, 'pipeline paused; retry later', proto, { 'Retry-After': '1' });
+            return;
+        }
+        if (!proto && contentType !== 'application/json') {
+            req.resume();
+            this.reply(res, t0, 415, `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}: expected application/x-protobuf or application/json`, false);
+            return;
+        }
+        const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+        const enc = encoding === 'identity' ? '' : encoding;
+        if (!this.encodings.includes(enc) || !SUPPORTED_ENCODINGS.includes(enc)) {
+            req.resume();
+            this.reply(res, t0, 415, `unsupported Content-Encoding ${JSON.stringify(encoding)}: accepted are ${this.encodings.filter((e) => SUPPORTED_ENCODINGS.includes(e)).map((e) => e || 'none').join(', ')}`, proto);
+            return;
+        }
+        this.inFlight++;
+        void this.process(req, res, t0, enc, proto).finally(() => {
+            this.inFlight--;
+        });
+    }
+
+    private async process(req: http.IncomingMessage, res: http.ServerResponse, t0: number, encoding: string, proto: boolean): Promise<void> {
+        let batch;
+        try {
+            const raw = await readBody(req, this.maxBodyBytes);
+            const body = decodeContentEncoding(raw, encoding, this.maxBodyBytes);
+            if (proto) {
+                batch = decodeExportTraceRequestProto(body);
+            } else {
+                let json: unknown;
+                try {
+                    json = JSON.parse(body.toString('utf8'));
+                } catch (e) {
+                    throw new HttpError(400, `invalid JSON: ${errorMessage(e)}`);
+                }
+                batch = parseExportTraceRequest(json);
+            }
+        } catch (e) {
+            this.ctx.countError();
+            if (e instanceof OtlpError) this.reply(res, t0, 400, `invalid OTLP trace request: ${e.message}`, proto);
+            else if (e instanceof HttpError) this.reply(res, t0, e.status, e.message, proto);
+            else this.reply(res, t0, 400, `cannot read request: ${errorMessage(e)}`, proto);
+            return;
+        }
+        const n = spanCount(batch);
+        this.ctx.countIn(n);
+        if (n > 0) {
+            try {
+                await forwardTraces(this.consumers, batch);
+                this.ctx.countOut(n);
+                this.accepted.inc(n);
+            } catch (e) {
+                this.refused.inc(n);
+                this.ctx.countError();
+                this.ctx.log('warn', `forwarding ${n} received spans failed: ${errorMessage(e)}`);
+                this.reply(res, t0, 503, `pipeline could not accept the spans: ${errorMessage(e)}`, proto, { 'Retry-After': '1' });
+                return;
+            }
+        }
+        this.reply(res, t0, 200, undefined, proto);
+    }
+
+    pending(): number {
+        return this.inFlight;
+    }
+
+    pauseSource(): void {
+        this.paused = true;
+    }
+
+    resumeSource(): void {
+        this.paused = false;
+    }
+
+    async stop(): Promise<void> {
+        await this.server.close();
+        this.metrics.close();
+    }
+}
+
+export const otelcolReceiverOtlp: ComponentDefinition = {
+    name: 'otelcol.receiver.otlp',
+    schema: SCHEMA,
+    source: true,
+    create: (ctx) => new OtelcolReceiverOtlp(ctx),
+};
