@@ -81,6 +81,12 @@ export interface Component {
     /** Sources stop producing new data while the pipeline pauses, and resume after. */
     pauseSource?(): void | Promise<void>;
     resumeSource?(): void | Promise<void>;
+    /**
+     * Sends what is buffered now instead of at the next deadline (batch timeout,
+     * batch_send_deadline): called on pause once the sources stopped, so the
+     * pipeline drains promptly.
+     */
+    flush?(): Promise<void>;
 }
 
 export interface ComponentDefinition {

@@ -346,8 +346,13 @@ class OtelcolExporterOtlpHttp implements Component {
         return this.queuedSpans + this.inFlightSpans;
     }
 
-    /** Resolves when the queue is empty and nothing is in flight (or after `timeoutMs`). */
-    async flush(timeoutMs = STOP_DRAIN_MS): Promise<boolean> {
+    /** Resolves when the queue is empty and nothing is in flight (or after the drain limit). */
+    async flush(): Promise<void> {
+        await this.drain(STOP_DRAIN_MS);
+    }
+
+    /** Waits until the queue is empty and nothing is in flight; false when `timeoutMs` passed first. */
+    private async drain(timeoutMs: number): Promise<boolean> {
         const deadline = Date.now() + timeoutMs;
         while (this.pending() > 0 && Date.now() < deadline) await sleep(10);
         return this.pending() === 0;
@@ -355,7 +360,7 @@ class OtelcolExporterOtlpHttp implements Component {
 
     async stop(): Promise<void> {
         this.stopping = true;
-        const drained = await this.flush(STOP_DRAIN_MS);
+        const drained = await this.drain(STOP_DRAIN_MS);
         this.abort.abort();
         if (!drained) {
             const left = this.queue.splice(0);

@@ -125,6 +125,17 @@ export class Controller {
                 errors.push(`${node.globalId}: ${message(e)}`);
             }
         }
+        // With the sources quiet, send what is buffered now rather than at the next deadline.
+        await Promise.all(
+            this.componentNodes().map(async (node) => {
+                if (!node.component?.flush) return;
+                try {
+                    await withTimeout(node.component.flush(), this.timeoutMs, `${node.globalId}: flush()`);
+                } catch (e) {
+                    errors.push(`${node.globalId}: ${message(e)}`);
+                }
+            }),
+        );
         if (errors.length) throw new Error(errors.join('; '));
     }
 
