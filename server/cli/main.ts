@@ -34,6 +34,10 @@ a refused configuration or a runtime failure), 2 usage error.`;
 
 async function main(argv: string[]): Promise<number> {
     const [command, ...rest] = argv;
+    if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(USAGE + '\n');
+        return 0;
+    }
     try {
         switch (command) {
             case 'check':
