@@ -1,35 +1,54 @@
-// The flowlens VS Code extension: starts the bundled language server for
-// Grafana Alloy (.alloy) and Agent Flow (.river) files.
+// The flowlens VS Code extension's entry: wires the language client (diagnostics, quick fixes,
+// formatting…) and the pipeline runtime (commands, status bar, output channel, panel). Each
+// concern lives in its own module; this file only connects them.
 
 import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
-import { workspace } from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { commands, type ExtensionContext, window } from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { COMMANDS, PANEL_COMMAND_IDS, registerRuntimeCommands } from './commands.js';
+import { trackRuntimeContextKeys } from './context-keys.js';
+import { revealComponent } from './editor/reveal-component.js';
+import { startLanguageClient } from './language-client.js';
+import { RuntimePanelHost } from './panel/runtime-panel.js';
+import { connectRuntimeOutput } from './runtime/runtime-output.js';
+import { RuntimeProcess } from './runtime/runtime-process.js';
+import { RuntimeSession } from './runtime/runtime-session.js';
+import { RuntimeStatusBar } from './status/status-bar.js';
 
-export const LANGUAGE_ID = 'grafana-alloy';
+/** How long deactivation waits for an orderly stop before the runtime process is killed. */
+const DEACTIVATE_STOP_MS = 3000;
 
 let client: LanguageClient | undefined;
+let session: RuntimeSession | undefined;
 
 export async function activate(context: ExtensionContext): Promise<void> {
-    const serverModule = context.asAbsolutePath(path.join('out', 'server.cjs'));
-    const serverOptions: ServerOptions = {
-        run: { module: serverModule, transport: TransportKind.ipc },
-        debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
-    };
-    const clientOptions: LanguageClientOptions = {
-        documentSelector: [{ language: LANGUAGE_ID }],
-        synchronize: {
-            configurationSection: 'flowlens',
-            // Imported modules live in other files: tell the server when they change on disk.
-            fileEvents: workspace.createFileSystemWatcher('**/*.{alloy,river}'),
+    const output = window.createOutputChannel('flowlens runtime', { log: true });
+    const workerPath = context.asAbsolutePath(path.join('out', 'runtime.cjs'));
+    const runtime = new RuntimeSession({ startProcess: () => RuntimeProcess.start({ modulePath: workerPath }) });
+    session = runtime;
+    const panel = new RuntimePanelHost(context.extensionUri, runtime, {
+        command: (command) => void commands.executeCommand(PANEL_COMMAND_IDS[command]),
+        reveal: (globalId, column) => {
+            const info = runtime.model.component(globalId);
+            if (info) revealComponent(info, column).catch((e: unknown) => output.warn(`cannot reveal ${globalId}: ${e instanceof Error ? e.message : String(e)}`));
         },
-    };
-    client = new LanguageClient('flowlens', 'flowlens (Grafana Alloy)', serverOptions, clientOptions);
-    context.subscriptions.push(client);
-    await client.start();
+        warn: (message) => output.warn(message),
+    });
+    const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
+    context.subscriptions.push(
+        output,
+        panel,
+        new RuntimeStatusBar(runtime, COMMANDS.showPanel),
+        connectRuntimeOutput(runtime, output),
+        trackRuntimeContextKeys(runtime),
+        ...registerRuntimeCommands({ session: runtime, panel, output, workerPath, storageDir }),
+    );
+    // The runtime UI works without the language server; start it last.
+    client = await startLanguageClient(context);
 }
 
 export async function deactivate(): Promise<void> {
-    await client?.stop();
+    await Promise.allSettled([session?.dispose(DEACTIVATE_STOP_MS), client?.stop()]);
+    session = undefined;
     client = undefined;
 }

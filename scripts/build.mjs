@@ -1,6 +1,6 @@
 // Bundles each process of flowlens with esbuild: the VS Code client, the
 // language server, the CLI and the runtime worker (one CommonJS file each, like
-// vscode-eslint).
+// vscode-eslint), plus the runtime panel's browser code (out/webview/panel.js + .css).
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -24,7 +24,21 @@ const targets = [
     { entryPoints: ['server/runtime/worker.ts'], outfile: 'out/runtime.cjs' },
 ];
 
-const contexts = await Promise.all(targets.map((t) => esbuild.context({ ...common, ...t })));
+// The runtime panel runs in a webview: a browser script (IIFE, loaded with a CSP nonce) and
+// the CSS it imports (its own, uPlot's), both served from out/webview.
+const webview = {
+    entryPoints: { panel: 'client/webview/main.ts' },
+    outdir: 'out/webview',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+};
+
+const contexts = await Promise.all([...targets.map((t) => esbuild.context({ ...common, ...t })), esbuild.context(webview)]);
 if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));
     console.log('flowlens: watching for changes');

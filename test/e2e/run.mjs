@@ -94,7 +94,10 @@ async function main() {
     const runDir = path.join(CACHE, 'runs', s.name);
     for (const d of [outDir, runDir]) { fs.rmSync(d, { recursive: true, force: true }); fs.mkdirSync(d, { recursive: true }); }
     const resultsFile = path.join(outDir, 'results.json');
-    const ctx = { outDir, runDir, repoRoot: REPO_ROOT, suite: s };
+    // Suites that change files or settings get a fresh copy of their workspace.
+    const workspace = s.copyWorkspace ? path.join(runDir, 'workspace') : s.workspace;
+    if (s.copyWorkspace) fs.cpSync(s.workspace, workspace, { recursive: true });
+    const ctx = { outDir, runDir, repoRoot: REPO_ROOT, suite: s, workspace };
     console.log(`\n=== e2e suite "${s.name}" ===\n  extension: ${path.relative(process.cwd(), s.extensionDevelopmentPath) || '.'}\n  tests:     ${path.relative(process.cwd(), s.extensionTestsPath)}\n  workspace: ${path.relative(process.cwd(), s.workspace)}`);
     const t0 = Date.now();
     let ok = false, error = null;
@@ -107,10 +110,10 @@ async function main() {
         vscodeExecutablePath: SHIM,
         extensionDevelopmentPath: s.extensionDevelopmentPath,
         extensionTestsPath: s.extensionTestsPath,
-        launchArgs: [s.workspace, `--user-data-dir=${path.join(runDir, 'user-data')}`, `--extensions-dir=${path.join(runDir, 'extensions')}`],
+        launchArgs: [workspace, `--user-data-dir=${path.join(runDir, 'user-data')}`, `--extensions-dir=${path.join(runDir, 'extensions')}`],
         extensionTestsEnv: {
           E2E_RESULTS_FILE: resultsFile, E2E_OUT_DIR: outDir, E2E_SUITE: s.name, E2E_LOG_DIR: path.join(outDir, 'logs'),
-          E2E_WORKSPACE: s.workspace, E2E_REPO_ROOT: REPO_ROOT,
+          E2E_WORKSPACE: workspace, E2E_REPO_ROOT: REPO_ROOT,
           ...(s.env ? s.env(ctx) : {}),
         },
       });

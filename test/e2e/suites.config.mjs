@@ -3,6 +3,7 @@
 //   extensionTestsPath        module whose run() the extension host calls (a Mocha index; JS, or
 //                             TypeScript compiled to test/e2e/out/ by the caller before run.mjs)
 //   workspace                 folder or .code-workspace file opened in the workbench
+//   copyWorkspace: true       open a fresh copy of the workspace folder (for suites that edit files or settings)
 //   extensionDevelopmentPath  optional; default: --extension <path> / $E2E_EXTENSION_PATH / repo root
 //   extensions                optional: .vsix files or unpacked folders installed into the fresh
 //                             extensions dir first (extensionDependencies; never downloaded)
@@ -26,6 +27,11 @@ export default [
       if (report.todos !== 1) throw new Error(`smoke-report.json: expected 1 TODO, got ${report.todos}`);
     },
   },
-  // flowlens suites go here, e.g.:
-  // { name: 'alloy-basic', extensionTestsPath: 'out/suites/flowlens/index.js', workspace: 'fixtures/alloy-basic' },
+  {
+    // The flowlens extension under development (the repository root, built first).
+    name: 'flowlens',
+    extensionTestsPath: 'suites/flowlens/index.js',
+    workspace: 'fixtures/flowlens-workspace',
+    copyWorkspace: true,
+  },
 ];
