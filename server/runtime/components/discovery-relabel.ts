@@ -5,8 +5,7 @@ import type { Value } from '../../../language/eval/value.js';
 import type { ArgumentBody, Component, ComponentContext, ComponentDefinition } from '../component.js';
 import { applyRulesToRecord } from '../protocols/relabel.js';
 import { Args, RULE_ATTRIBUTES, attr, block, schema } from './decode.js';
-import { rulesCapsule } from './relabel-rules.js';
-import { decodeRules } from './relabel-rules.js';
+import { RulesExport } from './relabel-rules.js';
 
 const SCHEMA = schema(
     [attr('targets', 'list(map(string))', true)],
@@ -29,12 +28,14 @@ export function targetsValue(targets: readonly Readonly<Record<string, string>>[
 }
 
 class DiscoveryRelabel implements Component {
+    private readonly rulesExport = new RulesExport();
+
     constructor(private readonly ctx: ComponentContext) {}
 
     update(body: ArgumentBody): void {
         const args = Args.of('discovery.relabel', SCHEMA, body);
         const targets = args.targets('targets') ?? [];
-        const rules = decodeRules(args);
+        const { rules, capsule } = this.rulesExport.decode(args);
         const output: Record<string, string>[] = [];
         for (const t of targets) {
             const out = applyRulesToRecord(t, rules);
@@ -42,7 +43,7 @@ class DiscoveryRelabel implements Component {
         }
         this.ctx.countIn(targets.length);
         this.ctx.countOut(output.length);
-        this.ctx.setExports({ output: targetsValue(output), rules: rulesCapsule(rules) });
+        this.ctx.setExports({ output: targetsValue(output), rules: capsule });
         this.ctx.setHealth('healthy', `${output.length} of ${targets.length} target(s) kept`);
     }
 

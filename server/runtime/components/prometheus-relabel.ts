@@ -10,7 +10,7 @@ import { Relabeler } from '../protocols/relabel.js';
 import { Args, RULE_ATTRIBUTES, attr, block, isMetricsReceiver, schema } from './decode.js';
 import { forwardSamples } from './fanout.js';
 import { type CounterHandle, FORWARDED_SAMPLES, InstanceMetrics } from './metrics.js';
-import { decodeRules, rulesCapsule } from './relabel-rules.js';
+import { RulesExport } from './relabel-rules.js';
 
 const SCHEMA = schema(
     [
@@ -38,6 +38,7 @@ class PrometheusRelabel implements Component {
     private readonly cacheMisses: CounterHandle;
     private inFlight = 0;
     private readonly receiver: MetricsReceiver;
+    private readonly rulesExport = new RulesExport();
 
     constructor(private readonly ctx: ComponentContext) {
         this.metrics = new InstanceMetrics(ctx.registry, ctx.metricLabels);
@@ -54,12 +55,12 @@ class PrometheusRelabel implements Component {
         const forwardTo = args.capsules('forward_to', METRICS_RECEIVER_TYPE, isMetricsReceiver);
         args.int('max_cache_size', 100_000, 0);
         args.duration('cache_ttl', 0);
-        const rules = decodeRules(args);
+        const { rules, capsule } = this.rulesExport.decode(args);
         this.relabeler = new Relabeler(rules);
         this.forwardTo = forwardTo;
         this.ctx.setExports({
             receiver: { kind: 'capsule', type: METRICS_RECEIVER_TYPE, payload: this.receiver },
-            rules: rulesCapsule(rules),
+            rules: capsule,
         });
         this.ctx.setHealth('healthy', `${rules.length} rule(s)`);
     }

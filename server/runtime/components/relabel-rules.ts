@@ -8,7 +8,11 @@ export const RELABEL_RULES_TYPE = 'RelabelRules';
 
 /** Reads and compiles the `rule` blocks (or `blockName` blocks) of `args`. Throws ArgumentError. */
 export function decodeRules(args: Args, blockName = 'rule'): CompiledRules {
-    const inputs: RelabelRuleInput[] = args.blocks(blockName).map((b) => {
+    return compile(ruleInputs(args, blockName), blockName);
+}
+
+function ruleInputs(args: Args, blockName: string): RelabelRuleInput[] {
+    return args.blocks(blockName).map((b) => {
         const input: RelabelRuleInput = {};
         const sourceLabels = b.stringList('source_labels');
         if (sourceLabels !== undefined) input.sourceLabels = sourceLabels;
@@ -25,6 +29,9 @@ export function decodeRules(args: Args, blockName = 'rule'): CompiledRules {
         if (action !== undefined) input.action = action.toLowerCase() as RelabelAction;
         return input;
     });
+}
+
+function compile(inputs: RelabelRuleInput[], blockName: string): CompiledRules {
     try {
         return compileRules(inputs);
     } catch (e) {
@@ -33,7 +40,24 @@ export function decodeRules(args: Args, blockName = 'rule'): CompiledRules {
     }
 }
 
-/** The `rules` export: a RelabelRules capsule carrying the compiled rules. */
-export function rulesCapsule(rules: CompiledRules): CapsuleValue {
-    return { kind: 'capsule', type: RELABEL_RULES_TYPE, payload: rules };
+/**
+ * The rules of a relabel component and its `rules` export. Re-evaluating a
+ * component with the same rules keeps the same capsule, so its dependants do
+ * not see a change and are not evaluated again (in a chain of relabel
+ * components, a new capsule per evaluation would ripple up the whole chain).
+ */
+export class RulesExport {
+    private signature?: string;
+    private current?: { rules: CompiledRules; capsule: CapsuleValue };
+
+    /** Decodes the `blockName` blocks of `args`; the same rules as last time give the same objects. */
+    decode(args: Args, blockName = 'rule'): { rules: CompiledRules; capsule: CapsuleValue } {
+        const inputs = ruleInputs(args, blockName);
+        const signature = JSON.stringify(inputs);
+        if (this.current && signature === this.signature) return this.current;
+        const rules = compile(inputs, blockName);
+        this.signature = signature;
+        this.current = { rules, capsule: { kind: 'capsule', type: RELABEL_RULES_TYPE, payload: rules } };
+        return this.current;
+    }
 }
