@@ -66,6 +66,9 @@ export function serveRuntime(connection: MessageConnection, options: RpcServerOp
             runtime = rt;
             rt.on('state', (e) => void connection.sendNotification(RPC.state, e));
             rt.on('pause', (e) => void connection.sendNotification(RPC.pauseEvent, e));
+            // Spans flushed while starting (a large configuration fills a batch before start
+            // returns) count towards the client's flush totals, which must match the summary.
+            for (const e of rt.flushHistory) void connection.sendNotification(RPC.flush, e);
             rt.on('flush', (e) => void connection.sendNotification(RPC.flush, e));
             rt.on('health', (e) => void connection.sendNotification(RPC.health, e));
             for (const e of rt.logHistory) void connection.sendNotification(RPC.log, e); // logged while starting

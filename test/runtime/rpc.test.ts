@@ -133,3 +133,21 @@ it('stops its runtime in order on SIGTERM', async () => {
         .flatMap((l) => JSON.parse(l).resourceSpans.flatMap((rs: { scopeSpans: { spans: { name: string }[] }[] }) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => s.name))));
     expect(names).toContain('flowlens.run');
 });
+
+it('reports the spans flushed while a large configuration was starting', async () => {
+    // 600 chained components: more evaluation spans than one export batch (512) before run returns.
+    const config = path.join(scratch.dir, 'large.alloy');
+    const blocks = ['testcomponents.passthrough "p0" {\n\tinput = "x"\n}\n'];
+    for (let i = 1; i < 600; i++) blocks.push(`testcomponents.passthrough "p${i}" {\n\tinput = testcomponents.passthrough.p${i - 1}.output\n}\n`);
+    fs.writeFileSync(config, blocks.join('\n'));
+    const child = spawnChild([WORKER], { env: scratch.env });
+    connection = connect(child);
+    const flushes: FlushEvent[] = [];
+    connection.onNotification(RPC.flush, (e: FlushEvent) => void flushes.push(e));
+    await connection.sendRequest(RPC.run, { path: config, options: { spansFile: path.join(scratch.dir, 'large-spans.jsonl') } });
+    const summary: StopSummary = await connection.sendRequest(RPC.stop, { reason: 'test' });
+    expect(summary.spansExported).toBeGreaterThan(600);
+    expect(flushes.reduce((n, f) => n + f.exported, 0)).toBe(summary.spansExported);
+    child.proc.stdin!.end();
+    expect((await child.exited).code).toBe(0);
+});
