@@ -94,6 +94,12 @@ export interface ComponentDefinition {
     readonly schema: ArgumentSchema;
     /** True for components that bring data in (scrape, receivers, exporters of self): paused first. */
     readonly source?: boolean;
+    /**
+     * A source that accepts data pushed over the network. Its clients may be this pipeline's own
+     * senders (remote_write → receive_http on loopback), so it pauses after the other sources, once
+     * what they buffered has been sent.
+     */
+    readonly receiver?: boolean;
     create(ctx: ComponentContext): Component;
 }
 

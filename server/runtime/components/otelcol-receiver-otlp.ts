@@ -274,5 +274,6 @@ export const otelcolReceiverOtlp: ComponentDefinition = {
     name: 'otelcol.receiver.otlp',
     schema: SCHEMA,
     source: true,
+    receiver: true,
     create: (ctx) => new OtelcolReceiverOtlp(ctx),
 };

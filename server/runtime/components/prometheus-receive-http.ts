@@ -241,5 +241,6 @@ export const prometheusReceiveHttp: ComponentDefinition = {
     name: 'prometheus.receive_http',
     schema: SCHEMA,
     source: true,
+    receiver: true,
     create: (ctx) => new PrometheusReceiveHttp(ctx),
 };

@@ -64,6 +64,8 @@ export interface ApplyResult {
 }
 
 const LOG_LEVELS = new Set(['debug', 'info', 'warn', 'error']);
+/** How long a pause or stop waits for buffered data to reach the receivers before pausing them. */
+const RECEIVER_DRAIN_MS = 2000;
 
 export class Controller {
     private graph: Graph = new Graph({ nodes: [], byGlobalId: new Map(), edges: [], instancesOf: new Map(), truncated: false }, () => {
@@ -112,12 +114,29 @@ export class Controller {
         return this.apply(analysis);
     }
 
-    /** Stops the sources (pause, or the first step of stopping). */
+    /**
+     * Stops the sources (pause, or the first step of stopping): those that produce data first, and
+     * everything buffered is sent now rather than at its next deadline; then, once that has drained
+     * (at most RECEIVER_DRAIN_MS), the receivers, which may be where it was sent.
+     */
     async pauseSources(): Promise<void> {
         this.sourcesPaused = true;
         const errors: string[] = [];
-        for (const node of this.componentNodes()) {
-            if (!node.definition?.source || !node.component || node.sourcePaused) continue;
+        const nodes = this.componentNodes();
+        await this.pauseSourceNodes(nodes.filter((n) => n.definition?.source && !n.definition.receiver), errors);
+        await this.flushAll(errors);
+        const receivers = nodes.filter((n) => n.definition?.receiver);
+        if (receivers.length > 0) {
+            await this.drain(RECEIVER_DRAIN_MS);
+            await this.pauseSourceNodes(receivers, errors);
+            await this.flushAll(errors);
+        }
+        if (errors.length) throw new Error(errors.join('; '));
+    }
+
+    private async pauseSourceNodes(nodes: readonly RuntimeNode[], errors: string[]): Promise<void> {
+        for (const node of nodes) {
+            if (!node.component || node.sourcePaused) continue;
             try {
                 await withTimeout(Promise.resolve(node.component.pauseSource?.()), this.timeoutMs, `${node.globalId}: pauseSource()`);
                 node.sourcePaused = true;
@@ -125,7 +144,9 @@ export class Controller {
                 errors.push(`${node.globalId}: ${message(e)}`);
             }
         }
-        // With the sources quiet, send what is buffered now rather than at the next deadline.
+    }
+
+    private async flushAll(errors: string[]): Promise<void> {
         await Promise.all(
             this.componentNodes().map(async (node) => {
                 if (!node.component?.flush) return;
@@ -136,7 +157,6 @@ export class Controller {
                 }
             }),
         );
-        if (errors.length) throw new Error(errors.join('; '));
     }
 
     async resumeSources(): Promise<void> {
