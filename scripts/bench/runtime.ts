@@ -36,7 +36,7 @@ function writeConfig(dir: string, name: string, text: string): string {
 const tick = () => new Promise((r) => setImmediate(r));
 
 /** Pushes batches into the first relabel for SECONDS and counts what reaches the sink. */
-export async function samplesPerSecond(dir: string, tracing: boolean): Promise<{ rate: number; dropped: number; spans: number }> {
+async function samplesPerSecond(dir: string, tracing: boolean, seconds = SECONDS): Promise<{ rate: number; dropped: number; spans: number }> {
     const port = await freePort();
     const file = writeConfig(
         dir,
@@ -94,7 +94,7 @@ prometheus.relabel "sink" {
         let cursor = 0;
         let backlog = 0;
         const start = performance.now();
-        const end = start + SECONDS * 1000;
+        const end = start + seconds * 1000;
         for (let round = 0; performance.now() < end; round++) {
             // A snapshot of all components costs more than a batch: look at the queue now and then.
             if (round % 50 === 0) backlog = queued() ?? 0;
@@ -112,10 +112,10 @@ prometheus.relabel "sink" {
             await tick();
         }
         while (sinkIn() < produced && performance.now() < end + 5000) await new Promise((r) => setTimeout(r, 5));
-        const seconds = (performance.now() - start) / 1000;
+        const elapsed = (performance.now() - start) / 1000;
         const delivered = sinkIn();
         const summary = await runtime.stop('bench done');
-        return { rate: delivered / seconds, dropped: produced - delivered, spans: summary.spansExported };
+        return { rate: delivered / elapsed, dropped: produced - delivered, spans: summary.spansExported };
     } finally {
         await runtime.stop('bench done');
     }
@@ -228,8 +228,17 @@ async function metricsRenderMs(dir: string, series: number): Promise<number> {
 export async function benchRuntime(): Promise<string> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlens-bench-rt-'));
     try {
-        const plain = await samplesPerSecond(dir, false);
-        const traced = await samplesPerSecond(dir, true);
+        // A short warm-up run (JIT), then runs with and without tracing alternately, so a busy
+        // moment of the machine does not land on one side only; medians are reported.
+        await samplesPerSecond(dir, false, 2);
+        const plainRates: number[] = [];
+        const tracedRates: number[] = [];
+        for (let i = 0; i < 3; i++) {
+            plainRates.push((await samplesPerSecond(dir, false)).rate);
+            tracedRates.push((await samplesPerSecond(dir, true)).rate);
+        }
+        const plain = { rate: median(plainRates) };
+        const traced = { rate: median(tracedRates) };
         const spans = await spansPerSecond(dir);
         const m10k = await metricsRenderMs(dir, 10_000);
         const m100k = await metricsRenderMs(dir, 100_000);
