@@ -4,7 +4,7 @@
 // (window.__flowlensTimings: receive → render, and receive → next paint) plus any CSP violation.
 //
 //   node scripts/build.mjs && bash test/e2e/setup.sh
-//   npx tsx test/client/panel-bench.ts [--components 2000] [--updates 60] [--interval 200] [--screenshot out/panel-bench.png]
+//   npm run bench:panel -- [--components 2000] [--updates 60] [--interval 200] [--screenshot out/panel-bench.png]
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
