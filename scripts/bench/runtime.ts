@@ -225,6 +225,12 @@ async function metricsRenderMs(dir: string, series: number): Promise<number> {
     }
 }
 
+/** The median of the runs, and their range. */
+function rates(runs: readonly number[]): string {
+    const k = (n: number) => `${Math.round(n / 1000)}k`;
+    return `${Math.round(median(runs)).toLocaleString('en')} (${k(Math.min(...runs))}–${k(Math.max(...runs))})`;
+}
+
 export async function benchRuntime(): Promise<string> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlens-bench-rt-'));
     try {
@@ -244,8 +250,8 @@ export async function benchRuntime(): Promise<string> {
         const m100k = await metricsRenderMs(dir, 100_000);
         return table([
             {
-                'samples/s (no tracing)': Math.round(plain.rate).toLocaleString('en'),
-                'samples/s (tracing to JSONL)': Math.round(traced.rate).toLocaleString('en'),
+                'samples/s (no tracing)': rates(plainRates),
+                'samples/s (tracing to JSONL)': rates(tracedRates),
                 'tracing cost': `${(((plain.rate - traced.rate) / plain.rate) * 100).toFixed(1)} %`,
                 'spans/s (OTLP → batch → debug)': Math.round(spans).toLocaleString('en'),
                 '/metrics 10k series ms': m10k.toFixed(1),

@@ -1,12 +1,12 @@
 // Timing helpers: run warm, report the median of several runs.
 
-export function median(values: number[]): number {
+export function median(values: readonly number[]): number {
     const sorted = [...values].sort((a, b) => a - b);
     const mid = sorted.length >> 1;
     return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-export function percentile(values: number[], p: number): number {
+export function percentile(values: readonly number[], p: number): number {
     const sorted = [...values].sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
