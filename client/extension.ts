@@ -10,6 +10,7 @@ import { trackRuntimeContextKeys } from './context-keys.js';
 import { revealComponent } from './editor/reveal-component.js';
 import { startLanguageClient } from './language-client.js';
 import { RuntimePanelHost } from './panel/runtime-panel.js';
+import { reloadOnSave } from './runtime/reload-on-save.js';
 import { connectRuntimeOutput } from './runtime/runtime-output.js';
 import { RuntimeProcess } from './runtime/runtime-process.js';
 import { RuntimeSession } from './runtime/runtime-session.js';
@@ -40,6 +41,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
         panel,
         new RuntimeStatusBar(runtime, COMMANDS.showPanel),
         connectRuntimeOutput(runtime, output),
+        reloadOnSave(runtime, output),
         trackRuntimeContextKeys(runtime),
         ...registerRuntimeCommands({ session: runtime, panel, output, workerPath, storageDir }),
     );

@@ -136,6 +136,14 @@ export class RuntimeSession {
         });
     }
 
+    /**
+     * Re-reads the running configuration: changed nodes are updated in place, a broken
+     * configuration keeps the old pipeline (the event says why). The topology follows the event.
+     */
+    reload(): Promise<ReloadEvent> {
+        return this.request<ReloadEvent>(RPC.reload, {}, this.timeouts.runMs);
+    }
+
     /** Stops in order (the worker flushes its spans), then ends the process. Undefined when nothing ran. */
     stop(reason = 'stopped from the editor'): Promise<StopSummary | undefined> {
         return this.serialize(() => this.stopProcess(reason, this.timeouts.stopMs));

@@ -1,5 +1,5 @@
 // The runtime through the extension's commands: Run pipeline → metrics flow,
-// Pause → Paused, Stop → the spans file holds every span.
+// Save → reload, Pause → Paused, Stop → the spans file holds every span.
 const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
@@ -30,6 +30,18 @@ describe('flowlens runtime', function () {
     assert.ok(run && run.metricsUrl, `Run pipeline returned ${JSON.stringify(run)}`);
     assert.ok(run.components.some((c) => c.globalId === 'prometheus.remote_write.loopback'));
     await waitFor(async () => samplesReceived(await (await fetch(run.metricsUrl)).text()) > 0, 'samples to go round the loop');
+  });
+
+  it('reloads the running pipeline when its file is saved', async () => {
+    const document = await vscode.workspace.openTextDocument(workspaceFile('pipeline/pipeline.alloy'));
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, document.positionAt(document.getText().length), '\nprometheus.relabel "added_on_save" {\n\tforward_to = []\n}\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save(), 'the document was saved');
+    await waitFor(async () => {
+      const snapshot = await vscode.commands.executeCommand('flowlens.internal.runtimeSnapshot');
+      return snapshot.status.state === 'running' && snapshot.components.some((c) => c.globalId === 'prometheus.relabel.added_on_save');
+    }, 'the added component in the running pipeline');
   });
 
   it('pauses: Running → Pausing → Paused', async () => {
