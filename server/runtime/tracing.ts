@@ -155,8 +155,9 @@ export class RuntimeTracing {
     private async doShutdown(): Promise<TracingReport> {
         const problems: string[] = [];
         const limit = this.options.flushTimeoutMs ?? 5000;
-        // Newest first, so children end before their parents and the root span ends last.
-        const open = [...this.gate.open].sort((a, b) => compareHr(b.startTime, a.startTime));
+        // Newest first, so children end before their parents and the root span ends last. The set
+        // is in start order; start times cannot tell spans started within the same microsecond apart.
+        const open = [...this.gate.open].reverse();
         for (const span of open) {
             if (span === this.root) continue;
             span.setAttribute('flowlens.ended_at_shutdown', true);
@@ -343,10 +344,6 @@ class FanoutExporter implements SpanExporter {
     async shutdown(): Promise<void> {
         await Promise.all(this.destinations.map((d) => d.shutdown()));
     }
-}
-
-function compareHr(a: [number, number], b: [number, number]): number {
-    return a[0] - b[0] || a[1] - b[1];
 }
 
 async function withDeadline(p: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {

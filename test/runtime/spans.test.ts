@@ -63,17 +63,20 @@ describe('spans', () => {
         ({ rt } = await startRuntime({ 'main.alloy': burst(1) }, { spanExporters: [exporter] }));
         const tracer = rt.tracing.tracer('test');
         const { trace } = await import('@opentelemetry/api');
-        const parent = tracer.startSpan('open-parent');
-        tracer.startSpan('open-child', {}, trace.setSpan(rt.tracing.rootContext, parent));
+        // The same start time: the order of starting, not the clock, decides which ends first.
+        const startTime = Date.now();
+        const parent = tracer.startSpan('open-parent', { startTime });
+        tracer.startSpan('open-child', { startTime }, trace.setSpan(rt.tracing.rootContext, parent));
         expect(rt.tracing.openSpans).toBeGreaterThanOrEqual(3); // root + the two
         await rt.stop('done');
         rt = undefined;
-        const spans = exporter.spans;
-        const p = spans.find((s) => s.name === 'open-parent')!;
-        const c = spans.find((s) => s.name === 'open-child')!;
-        expect(p.attributes['flowlens.ended_at_shutdown']).toBe(true);
-        expect(c.attributes['flowlens.ended_at_shutdown']).toBe(true);
-        expect(cmp(c.endTime, p.endTime)).toBeLessThanOrEqual(0);
+        const spans = exporter.spans; // in the order they ended
+        const p = spans.findIndex((s) => s.name === 'open-parent');
+        const c = spans.findIndex((s) => s.name === 'open-child');
+        expect(spans[p].attributes['flowlens.ended_at_shutdown']).toBe(true);
+        expect(spans[c].attributes['flowlens.ended_at_shutdown']).toBe(true);
+        expect(c).toBeLessThan(p);
+        expect(cmp(spans[c].endTime, spans[p].endTime)).toBeLessThanOrEqual(0);
     });
 
     it('counts spans ended after shutdown as dropped, in a flush event', async () => {
