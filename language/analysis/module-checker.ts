@@ -33,7 +33,7 @@ export class ModuleChecker {
     private readonly nodes = new Map<string, NodeInfo>();
     private readonly references: RefInfo[] = [];
     /** Nodes per foreach template, with the variable name. */
-    private readonly templates: Array<{ foreach: NodeInfo; variable?: string; nodes: Map<string, NodeInfo>; body: Stmt[] }> = [];
+    private readonly templates: Array<{ foreach: NodeInfo; variable?: string; nodes: Map<string, NodeInfo> }> = [];
 
     constructor(
         private readonly module: ModuleDef,
@@ -191,7 +191,7 @@ export class ModuleChecker {
             const node = this.checkBlock(s as Stmt<Block>, seen, nodes, true);
             if (node) nodes.set(node.id, { ...node, foreach });
         }
-        this.templates.push({ foreach, variable, nodes, body });
+        this.templates.push({ foreach, variable, nodes });
     }
 
     /**
