@@ -84,6 +84,28 @@ function labelCaptures(first) {
 
 const dotPunctuation = { match: '\\.', name: 'punctuation.accessor.dot.alloy' };
 
+/** `NAME "label" {` … `}`: NAME matches `namePattern`, its identifiers get `nameScope`; the body is a block body. */
+function namedBlock(comment, scope, namePattern, nameScope) {
+    return {
+        comment,
+        name: scope,
+        begin: `${NBD}(${namePattern})(${GAP})${LABEL}?(${GAP})(\\{)`,
+        beginCaptures: {
+            1: {
+                name: 'meta.block.name.alloy',
+                patterns: [{ match: ID, name: nameScope }, dotPunctuation],
+            },
+            2: gapCapture,
+            ...labelCaptures(3),
+            9: gapCapture,
+            10: { name: 'punctuation.section.block.begin.alloy' },
+        },
+        end: '\\}',
+        endCaptures: { 0: { name: 'punctuation.section.block.end.alloy' } },
+        patterns: [{ include: '#body' }],
+    };
+}
+
 function buildGrammar() {
     return {
         $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
@@ -110,42 +132,18 @@ function buildGrammar() {
                     { include: '#expression' },
                 ],
             },
-            'block-config': {
-                comment: 'Built-in configuration blocks: declare, argument, export, foreach, logging, tracing, import.*',
-                name: 'meta.block.declaration.alloy',
-                begin: `${NBD}(${CONFIG_BLOCKS.join('|')}|import${DOT}(?:${IMPORT_KINDS.join('|')}))${NA}(${GAP})${LABEL}?(${GAP})(\\{)`,
-                beginCaptures: {
-                    1: {
-                        name: 'meta.block.name.alloy',
-                        patterns: [{ match: ID, name: 'keyword.other.declaration.alloy' }, dotPunctuation],
-                    },
-                    2: gapCapture,
-                    ...labelCaptures(3),
-                    9: gapCapture,
-                    10: { name: 'punctuation.section.block.begin.alloy' },
-                },
-                end: '\\}',
-                endCaptures: { 0: { name: 'punctuation.section.block.end.alloy' } },
-                patterns: [{ include: '#body' }],
-            },
-            block: {
-                comment: 'name.with.dots "label" {  — a component or nested block',
-                name: 'meta.block.alloy',
-                begin: `${NBD}(${IDN}(?:${DOT}${IDN})*)(${GAP})${LABEL}?(${GAP})(\\{)`,
-                beginCaptures: {
-                    1: {
-                        name: 'meta.block.name.alloy',
-                        patterns: [{ match: ID, name: 'entity.name.type.block.alloy' }, dotPunctuation],
-                    },
-                    2: gapCapture,
-                    ...labelCaptures(3),
-                    9: gapCapture,
-                    10: { name: 'punctuation.section.block.begin.alloy' },
-                },
-                end: '\\}',
-                endCaptures: { 0: { name: 'punctuation.section.block.end.alloy' } },
-                patterns: [{ include: '#body' }],
-            },
+            'block-config': namedBlock(
+                'Built-in configuration blocks: declare, argument, export, foreach, logging, tracing, import.*',
+                'meta.block.declaration.alloy',
+                `(?:${CONFIG_BLOCKS.join('|')}|import${DOT}(?:${IMPORT_KINDS.join('|')}))${NA}`,
+                'keyword.other.declaration.alloy',
+            ),
+            block: namedBlock(
+                'name.with.dots "label" {  — a component or nested block',
+                'meta.block.alloy',
+                `${IDN}(?:${DOT}${IDN})*`,
+                'entity.name.type.block.alloy',
+            ),
             'block-anonymous': {
                 comment: 'A `{` in statement position whose header did not parse; keep statement context so `}` pairs up.',
                 name: 'meta.block.alloy',
