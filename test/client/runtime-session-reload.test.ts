@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { RuntimeProcess } from '../../client/runtime/runtime-process.js';
 import { RuntimeSession, type SessionEvent } from '../../client/runtime/runtime-session.js';
+import { waitFor } from '../runtime/helpers.js';
 
 const WORKER = path.resolve(__dirname, '../../out/runtime.cjs');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlens-reload-'));
@@ -14,14 +15,6 @@ afterAll(async () => {
     await session.dispose(5000);
     fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function until(condition: () => boolean, ms = 10_000): Promise<void> {
-    const end = Date.now() + ms;
-    while (!condition()) {
-        if (Date.now() > end) throw new Error('condition not met in time');
-        await new Promise((r) => setTimeout(r, 10));
-    }
-}
 
 const relabel = (label: string) => `prometheus.relabel "${label}" {\n\tforward_to = []\n}\n`;
 
@@ -36,7 +29,7 @@ it('applies a saved change to the running pipeline, and keeps it when the change
     fs.writeFileSync(file, relabel('a') + '\n' + relabel('b'));
     const added = await session.reload();
     expect(added).toMatchObject({ ok: true, added: ['prometheus.relabel.b'], removed: [], updated: [] });
-    await until(() => session.model.component('prometheus.relabel.b') !== undefined);
+    await waitFor(() => session.model.component('prometheus.relabel.b') !== undefined, 10_000);
     expect(events.some((e) => e.kind === 'reload' && e.event.ok)).toBe(true);
 
     fs.writeFileSync(file, relabel('a') + '\nprometheus.relabel "c" {\n');

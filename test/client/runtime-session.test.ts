@@ -7,6 +7,7 @@ import { RuntimeError } from '../../client/runtime/runtime-errors.js';
 import { RuntimeProcess } from '../../client/runtime/runtime-process.js';
 import { crashCause, RuntimeSession, type SessionEvent } from '../../client/runtime/runtime-session.js';
 import { statusLabel } from '../../client/webview/state/status-label.js';
+import { waitFor } from '../runtime/helpers.js';
 
 const FAKE_WORKER = path.join(__dirname, 'fake-worker.cjs');
 const sessions: RuntimeSession[] = [];
@@ -23,14 +24,6 @@ function newSession(modes: string[], timeouts = {}): { session: RuntimeSession; 
     return { session, events };
 }
 
-async function until(condition: () => boolean, ms = 5000): Promise<void> {
-    const end = Date.now() + ms;
-    while (!condition()) {
-        if (Date.now() > end) throw new Error('condition not met in time');
-        await new Promise((r) => setTimeout(r, 10));
-    }
-}
-
 afterEach(async () => {
     await Promise.all(sessions.splice(0).map((s) => s.dispose(500)));
 });
@@ -43,7 +36,7 @@ describe('RuntimeSession', () => {
         expect(session.model.status.state).toBe('running');
         expect(session.model.status.metricsAvailable).toBe(true);
         expect(session.model.metricsUrl).toContain('/metrics');
-        await until(() => session.model.metrics !== null && session.model.flushTotals.flushes === 1);
+        await waitFor(() => session.model.metrics !== null && session.model.flushTotals.flushes === 1, 5000);
         expect(session.model.flushTotals).toEqual({ flushes: 1, exported: 5, dropped: 1 });
 
         const paused = await session.pause(5);
@@ -75,7 +68,7 @@ describe('RuntimeSession', () => {
     it('turns a crash into Failed with the reason, and a new run works', async () => {
         const { session } = newSession(['crash-after-run', 'ok']);
         await session.run('/tmp/main.alloy', {});
-        await until(() => session.model.status.state === 'failed');
+        await waitFor(() => session.model.status.state === 'failed', 5000);
         expect(session.model.status.reason).toBe('the runtime process exited with code 3: fatal: out of memory');
         expect(session.active).toBe(false);
         await expect(session.pause(1)).rejects.toMatchObject({ kind: 'notRunning' });
