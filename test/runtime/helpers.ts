@@ -16,7 +16,7 @@ export async function startRuntime(files: Record<string, string>, opts: Partial<
     return { rt, host };
 }
 
-export async function waitFor(condition: () => boolean, timeoutMs: number, what = 'condition'): Promise<number> {
+export async function waitFor(condition: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<number> {
     const start = performance.now();
     while (!condition()) {
         if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);

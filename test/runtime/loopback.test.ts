@@ -2,11 +2,11 @@
 // does): pausing and stopping must let what remote_write buffered reach the receiver before the
 // receiver stops accepting, so nothing is lost and stopping does not wait on retries.
 
-import net from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import type { MetricsReceiver } from '../../server/runtime/component.js';
 import { labelsFromRecord, type Sample } from '../../server/runtime/protocols/labels.js';
 import type { Runtime } from '../../server/runtime/runtime.js';
+import { freePort } from './components/harness.js';
 import { startRuntime } from './helpers.js';
 
 let rt: Runtime | undefined;
@@ -14,15 +14,6 @@ afterEach(async () => {
     await rt?.stop('test done');
     rt = undefined;
 });
-
-function freePort(): Promise<number> {
-    return new Promise((resolve) => {
-        const server = net.createServer().listen(0, '127.0.0.1', () => {
-            const { port } = server.address() as net.AddressInfo;
-            server.close(() => resolve(port));
-        });
-    });
-}
 
 /** remote_write holds its samples for up to 30 s, so only a flush on pause or stop sends them. */
 function loopback(port: number): string {

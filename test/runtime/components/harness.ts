@@ -22,6 +22,8 @@ import { METRICS_RECEIVER_TYPE, TRACES_CONSUMER_TYPE } from '../../../server/run
 import type { Sample } from '../../../server/runtime/protocols/labels.js';
 import { type TraceBatch, spanCount } from '../../../server/runtime/protocols/otlp-json.js';
 
+export { sleep, waitFor } from '../helpers.js';
+
 // ---------------------------------------------------------------------------------------------
 // Values and bodies
 // ---------------------------------------------------------------------------------------------
@@ -269,16 +271,6 @@ export async function freePort(): Promise<number> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     return port;
 }
-
-export async function waitFor(cond: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!cond()) {
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 5));
-    }
-}
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Value of one series in the registry's text output (undefined when absent). */
 export async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
