@@ -62,17 +62,18 @@ export function serveRuntime(connection: MessageConnection, options: RpcServerOp
                 spansFile: o.spansFile,
                 otlpEndpoint: o.otlpEndpoint,
                 registryDefinitions: (await options.definitions?.()) ?? [],
+                // From the first event on: spans flushed while starting (a large configuration
+                // fills a batch before start returns) count towards the client's flush totals,
+                // which must match the summary; what is logged while starting is shown too.
+                subscribe: (early) => {
+                    early.on('flush', (e) => void connection.sendNotification(RPC.flush, e));
+                    early.on('log', (e) => void connection.sendNotification(RPC.log, e));
+                },
             });
             runtime = rt;
             rt.on('state', (e) => void connection.sendNotification(RPC.state, e));
             rt.on('pause', (e) => void connection.sendNotification(RPC.pauseEvent, e));
-            // Spans flushed while starting (a large configuration fills a batch before start
-            // returns) count towards the client's flush totals, which must match the summary.
-            for (const e of rt.flushHistory) void connection.sendNotification(RPC.flush, e);
-            rt.on('flush', (e) => void connection.sendNotification(RPC.flush, e));
             rt.on('health', (e) => void connection.sendNotification(RPC.health, e));
-            for (const e of rt.logHistory) void connection.sendNotification(RPC.log, e); // logged while starting
-            rt.on('log', (e) => void connection.sendNotification(RPC.log, e));
             rt.on('reload', (e) => void connection.sendNotification(RPC.reloadEvent, e));
             const period = options.metricsIntervalMs ?? 1000;
             if (period > 0) timer = setInterval(() => void connection.sendNotification(RPC.metrics, rt.metricsSnapshot()), period);

@@ -74,8 +74,10 @@ export interface RuntimeStartOptions {
     readonly maxWaiting?: number;
     /** TEST ONLY: key evaluations by local ID, reproducing grafana/agent before PR #6212. */
     readonly queueKey?: 'global' | 'local';
-    /** Events kept in the state/pause/flush histories (default 200). */
+    /** Events kept in the pause and log histories (default 200). */
     readonly historySize?: number;
+    /** Called before anything starts, to subscribe to events the start already emits (flushes, logs). */
+    readonly subscribe?: (runtime: Runtime) => void;
 }
 
 export interface RuntimeEvents {
@@ -100,8 +102,6 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     private stopping?: Promise<StopSummary>;
     private logLevel: LogLevel = 'info';
     private readonly historySize: number;
-    readonly stateHistory: StateEvent[] = [];
-    readonly flushHistory: FlushEvent[] = [];
     /** Recent log events, including those of the start (before anyone could listen). */
     readonly logHistory: LogEvent[] = [];
 
@@ -161,6 +161,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         if (opts.spansFile) fs.mkdirSync(path.dirname(path.resolve(opts.spansFile)), { recursive: true });
 
         const rt = new Runtime(opts, registry);
+        opts.subscribe?.(rt);
         // A tracing block's write_to consumers exist only once it is evaluated; record from the
         // start (the root span included) so they receive the whole run.
         if (analysis.instances.nodes.some((n) => n.kind === 'config' && n.node.stmt.node.name === 'tracing')) rt.tracing.configure({ recording: true });
@@ -331,7 +332,6 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     private setState(state: RuntimeState, reason?: string): void {
         this.stateValue = state;
         const event: StateEvent = reason ? { time: Date.now(), state, reason } : { time: Date.now(), state };
-        push(this.stateHistory, event, this.historySize);
         this.emit('state', event);
     }
 
@@ -342,7 +342,6 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     }
 
     private onFlush(e: FlushEvent): void {
-        push(this.flushHistory, e, this.historySize);
         if (e.exported) this.metrics.spansExported.inc(e.exported);
         this.emit('flush', e);
     }
