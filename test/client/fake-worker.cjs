@@ -4,10 +4,14 @@
 //   refuse          refuses the configuration (RPC error `refused`)
 //   crash-after-run runs, then writes to stderr and exits with code 3
 //   exit-at-start   exits with code 1 before answering anything
-//   hang-on-stop    never answers flowlens/stop and ignores SIGTERM (needs SIGKILL)
+//   hang-on-stop    never answers flowlens/stop and ignores SIGTERM (needs SIGKILL); it sends
+//                   `fake/ready` once that handler is installed, so a test signals only then
+// The SIGTERM handler goes in before anything is loaded: under load, loading vscode-jsonrpc alone
+// can take longer than a test waits before it signals.
+const mode = process.env.FAKE_WORKER_MODE || 'ok';
+if (mode === 'hang-on-stop') process.on('SIGTERM', () => undefined);
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter, ResponseError } = require('vscode-jsonrpc/node');
 
-const mode = process.env.FAKE_WORKER_MODE || 'ok';
 if (mode === 'exit-at-start') {
     process.stderr.write('fake worker: cannot start\n');
     process.exit(1);
@@ -63,10 +67,7 @@ connection.onRequest('flowlens/stop', (params) => {
     return { reason: params.reason, uptimeSeconds: 1, components: 2, samplesIn: 10, samplesOut: 10, errors: 0, spansExported: 5, spansDropped: 1, spansDroppedBy: { 'queue full': 1 }, problems: [] };
 });
 
-if (mode === 'hang-on-stop') {
-    process.on('SIGTERM', () => undefined);
-    setInterval(() => undefined, 1000);
-} else {
-    connection.onClose(() => process.exit(0));
-}
+if (mode === 'hang-on-stop') setInterval(() => undefined, 1000);
+else connection.onClose(() => process.exit(0));
 connection.listen();
+if (mode === 'hang-on-stop') notify('fake/ready', {});

@@ -16,6 +16,11 @@ function startFake(mode: string): RuntimeProcess {
     return RuntimeProcess.start({ modulePath: FAKE_WORKER, env: { ...process.env, FAKE_WORKER_MODE: mode } });
 }
 
+/** Resolves once a `hang-on-stop` fake has installed its SIGTERM handler and listens. */
+function readyOf(proc: RuntimeProcess): Promise<void> {
+    return new Promise((resolve) => proc.onNotification('fake/ready', () => resolve()));
+}
+
 function newSession(modes: string[], timeouts = {}): { session: RuntimeSession; events: SessionEvent[] } {
     const session = new RuntimeSession({ startProcess: () => startFake(modes.length > 1 ? modes.shift()! : modes[0]), timeouts });
     const events: SessionEvent[] = [];
@@ -112,13 +117,15 @@ describe('RuntimeSession', () => {
 describe('RuntimeProcess', () => {
     it('rejects a pending request when the process dies', async () => {
         const proc = startFake('hang-on-stop');
+        await readyOf(proc);
         const pending = proc.request('flowlens/stop', { reason: 'x' }, 10_000);
-        setTimeout(() => process.kill(proc.pid!, 'SIGKILL'), 100);
+        process.kill(proc.pid!, 'SIGKILL');
         await expect(pending).rejects.toThrow('the runtime process was killed by SIGKILL');
     });
 
     it('escalates to SIGKILL when SIGTERM is ignored', async () => {
         const proc = startFake('hang-on-stop');
+        await readyOf(proc);
         await expect(proc.request('flowlens/stop', {}, 200)).rejects.toThrow('flowlens/stop got no answer within 0.2 s');
         const exit = await proc.terminate(200);
         expect(exit.signal).toBe('SIGKILL');
