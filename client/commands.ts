@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { commands, type Disposable, env, type LogOutputChannel, Uri, window, workspace } from 'vscode';
-import type { PauseEvent, RunResult, StopSummary } from '../server/runtime/protocol.js';
+import type { PauseEvent, RunResult, StopSummary } from '../protocol/runtime.js';
 import { LANGUAGE_ID } from './language-client.js';
 import type { RuntimePanelHost } from './panel/runtime-panel.js';
 import { pauseGraceSeconds, runOptionsFromSettings } from './runtime/run-options.js';

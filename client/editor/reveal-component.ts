@@ -1,7 +1,7 @@
 // Opens the block of a component in an editor next to the runtime panel.
 
 import { Position, Range, Uri, ViewColumn, window, workspace } from 'vscode';
-import type { ComponentInfo } from '../../server/runtime/protocol.js';
+import type { ComponentInfo } from '../../protocol/runtime.js';
 import { byteColumnToCharacter } from './byte-column.js';
 
 export async function revealComponent(info: ComponentInfo, panelColumn: ViewColumn | undefined): Promise<void> {

@@ -4,7 +4,7 @@
 // `ready` and gets the whole session again, and restores its view from getState().
 
 import * as vscode from 'vscode';
-import type { HealthEvent } from '../../server/runtime/protocol.js';
+import type { HealthEvent } from '../../protocol/runtime.js';
 import type { RuntimeSession, SessionEvent } from '../runtime/runtime-session.js';
 import {
     type HostMessage,

@@ -1,6 +1,6 @@
 // Lines for the "flowlens runtime" output channel. Pure.
 
-import type { LogEvent, ReloadEvent, StopSummary } from '../../server/runtime/protocol.js';
+import type { LogEvent, ReloadEvent, StopSummary } from '../../protocol/runtime.js';
 import { formatCount, formatDuration } from '../webview/format.js';
 
 function fieldValue(value: unknown): string {

@@ -2,7 +2,7 @@
 // settings reader (VS Code's WorkspaceConfiguration in the extension, a map in tests).
 
 import * as path from 'node:path';
-import type { RunOptions } from '../../server/runtime/protocol.js';
+import type { RunOptions } from '../../protocol/runtime.js';
 
 /** Reads a setting below `flowlens.` (e.g. `runtime.spansFile`); undefined when unset. */
 export type SettingsReader = (key: string) => unknown;

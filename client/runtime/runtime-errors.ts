@@ -2,7 +2,7 @@
 // refused configuration (show the runtime's diagnostics) from a crash or a timeout.
 
 import { ResponseError } from 'vscode-jsonrpc/node';
-import { RpcErrorCode } from '../../server/runtime/protocol.js';
+import { RpcErrorCode } from '../../protocol/runtime.js';
 import { ProcessExitedError, RequestTimeoutError } from './runtime-process.js';
 
 export type RuntimeErrorKind = 'refused' | 'notRunning' | 'alreadyRunning' | 'failed' | 'exited' | 'timeout' | 'missingWorker';

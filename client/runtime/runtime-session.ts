@@ -18,7 +18,7 @@ import {
     type RunResult,
     type StateEvent,
     type StopSummary,
-} from '../../server/runtime/protocol.js';
+} from '../../protocol/runtime.js';
 import { type FlushTotals, isFlushEvent, isMetricsSnapshot, isPauseEvent, type RuntimeStatus } from '../webview/messages.js';
 import { firstLine, RuntimeError, toRuntimeError } from './runtime-errors.js';
 import { describeExit, type ExitInfo, type RuntimeProcess } from './runtime-process.js';

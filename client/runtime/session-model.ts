@@ -10,7 +10,7 @@ import type {
     PauseEvent,
     RunResult,
     RuntimeState,
-} from '../../server/runtime/protocol.js';
+} from '../../protocol/runtime.js';
 import { FLUSH_EVENTS_KEPT, type FlushTotals, PAUSE_EVENTS_KEPT, type RuntimeStatus, type SessionSnapshot } from '../webview/messages.js';
 import { ratePerSecond, type Rates } from '../webview/state/rates.js';
 

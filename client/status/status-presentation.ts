@@ -1,6 +1,6 @@
 // What the status bar item says for each runtime state. Pure, so every state's text is tested.
 
-import type { MetricsSnapshot } from '../../server/runtime/protocol.js';
+import type { MetricsSnapshot } from '../../protocol/runtime.js';
 import { formatCompact, formatDuration } from '../webview/format.js';
 import type { RuntimeStatus } from '../webview/messages.js';
 import type { Rates } from '../webview/state/rates.js';

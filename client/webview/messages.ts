@@ -12,7 +12,7 @@ import type {
     MetricsSnapshot,
     PauseEvent,
     RuntimeState,
-} from '../../server/runtime/protocol.js';
+} from '../../protocol/runtime.js';
 
 /** Bumped whenever a message shape changes incompatibly. */
 export const PANEL_PROTOCOL_VERSION = 1;

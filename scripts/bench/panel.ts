@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { panelHtml } from '../../client/panel/panel-html.js';
 import type { HostMessage, SessionSnapshot, TimingSummary } from '../../client/webview/messages.js';
 import { PANEL_PROTOCOL_VERSION } from '../../client/webview/messages.js';
-import type { ComponentInfo, MetricsSnapshot } from '../../server/runtime/protocol.js';
+import type { ComponentInfo, MetricsSnapshot } from '../../protocol/runtime.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const { values: args } = parseArgs({

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { parseDuration } from '../runtime/duration.js';
 import { loadExtraComponents } from '../runtime/extra-components.js';
-import type { LogEvent, MetricsSnapshot, StopSummary } from '../runtime/protocol.js';
+import type { LogEvent, MetricsSnapshot, StopSummary } from '../../protocol/runtime.js';
 import { ConfigurationRefusedError, Runtime } from '../runtime/runtime.js';
 import { ANALYSIS_FLAGS, analysisOptions } from './check-command.js';
 import { parseCommandArgs, UsageError } from './usage.js';

@@ -11,7 +11,7 @@
 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { MetricOwnership } from './metric-ownership.js';
-import type { HealthState } from './protocol.js';
+import type { HealthState } from '../../protocol/runtime.js';
 
 /** Alloy's split of a global ID: `a/b/prometheus.scrape.x` → path `/a/b`, id `prometheus.scrape.x`. */
 export function metricLabelsOf(globalId: string): { component_id: string; component_path: string } {

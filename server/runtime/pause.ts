@@ -14,7 +14,7 @@
 // The pause start time is set once, on entering Pausing; retries never move
 // the deadline.
 
-import type { PauseEvent } from './protocol.js';
+import type { PauseEvent } from '../../protocol/runtime.js';
 
 export type PauseState = 'running' | 'pausing' | 'paused';
 

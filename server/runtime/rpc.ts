@@ -13,7 +13,7 @@ import {
     type RunResult,
     type StopParams,
     type StopSummary,
-} from './protocol.js';
+} from '../../protocol/runtime.js';
 import { Runtime } from './runtime.js';
 
 export interface RpcServerOptions {

@@ -37,7 +37,7 @@ import type {
     RuntimeState,
     StateEvent,
     StopSummary,
-} from './protocol.js';
+} from '../../protocol/runtime.js';
 import { ComponentRegistry } from './registry.js';
 import { RuntimeTracing, type TracingOptions } from './tracing.js';
 

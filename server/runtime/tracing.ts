@@ -29,7 +29,7 @@ import {
     TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
 import type { TracesConsumer } from './component.js';
-import type { FlushEvent } from './protocol.js';
+import type { FlushEvent } from '../../protocol/runtime.js';
 import { ConsumerExporter, JsonlFileExporter, OtlpHttpJsonExporter } from './tracing-exporters.js';
 
 export interface TracingOptions {

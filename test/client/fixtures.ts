@@ -1,5 +1,5 @@
 // Protocol values for the client tests.
-import type { ComponentInfo, ComponentMetrics, MetricsSnapshot } from '../../server/runtime/protocol.js';
+import type { ComponentInfo, ComponentMetrics, MetricsSnapshot } from '../../protocol/runtime.js';
 import type { SessionSnapshot } from '../../client/webview/messages.js';
 
 export function component(globalId: string, references: string[] = [], over: Partial<ComponentInfo> = {}): ComponentInfo {

@@ -4,7 +4,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigurationRefusedError, type Runtime } from '../../server/runtime/runtime.js';
-import type { HealthEvent, ReloadEvent } from '../../server/runtime/protocol.js';
+import type { HealthEvent, ReloadEvent } from '../../protocol/runtime.js';
 import { exportNumber, ROOT, sleep, startRuntime, waitFor } from './helpers.js';
 import { LIFECYCLE } from './test-components.js';
 

@@ -5,7 +5,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { PauseController } from '../../server/runtime/pause.js';
-import type { PauseEvent } from '../../server/runtime/protocol.js';
+import type { PauseEvent } from '../../protocol/runtime.js';
 import type { Runtime } from '../../server/runtime/runtime.js';
 import { exportNumber, sleep, startRuntime, waitFor } from './helpers.js';
 

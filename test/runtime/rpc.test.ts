@@ -15,7 +15,7 @@ import {
     type RunResult,
     type StateEvent,
     type StopSummary,
-} from '../../server/runtime/protocol.js';
+} from '../../protocol/runtime.js';
 import { type Child, killLeftovers, scratchWithComponents, spawnChild, WORKER } from './child.js';
 import { waitFor } from './helpers.js';
 

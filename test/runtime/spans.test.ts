@@ -11,7 +11,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseExportTraceRequest, spanCount } from '../../server/runtime/protocols/otlp-json.js';
-import type { FlushEvent } from '../../server/runtime/protocol.js';
+import type { FlushEvent } from '../../protocol/runtime.js';
 import type { Runtime } from '../../server/runtime/runtime.js';
 import { startRuntime, waitFor } from './helpers.js';
 

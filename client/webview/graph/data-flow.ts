@@ -6,7 +6,7 @@
 // from them to the node that references them. Alloy's own UI orients its graph the same way.
 // Pure.
 
-import type { ComponentInfo } from '../../../server/runtime/protocol.js';
+import type { ComponentInfo } from '../../../protocol/runtime.js';
 import type { LayoutEdge } from './layout.js';
 
 const VALUE_SOURCE = /^(discovery|prometheus\.exporter|local|remote|import|otelcol\.auth)\./;

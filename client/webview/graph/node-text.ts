@@ -1,7 +1,7 @@
 // The text a graph node shows and its hover text. Only IDs, health and metrics: the panel never
 // shows argument or export values (which may be secrets). Pure.
 
-import type { ComponentInfo } from '../../../server/runtime/protocol.js';
+import type { ComponentInfo } from '../../../protocol/runtime.js';
 import { formatCompact } from '../format.js';
 import type { ComponentView } from '../state/panel-model.js';
 

@@ -3,7 +3,7 @@
 // the view touches only that (with thousands of components a metrics tick must not rebuild the
 // graph). Pure and DOM-free: unit-tested as the panel's reducer.
 
-import type { ComponentInfo, FlushEvent, HealthState, MetricsSnapshot, PauseEvent } from '../../../server/runtime/protocol.js';
+import type { ComponentInfo, FlushEvent, HealthState, MetricsSnapshot, PauseEvent } from '../../../protocol/runtime.js';
 import { FLUSH_EVENTS_KEPT, type FlushTotals, type HostMessage, PAUSE_EVENTS_KEPT, type RuntimeStatus, type SessionSnapshot } from '../messages.js';
 import { MetricHistory, type Reading } from './metric-history.js';
 import { ratePerSecond, type Rates } from './rates.js';

@@ -1,6 +1,6 @@
 // The span flush log (time, exported, dropped, reason), newest first, with totals.
 
-import type { FlushEvent } from '../../../server/runtime/protocol.js';
+import type { FlushEvent } from '../../../protocol/runtime.js';
 import { formatClock, formatCount } from '../format.js';
 import type { FlushTotals } from '../messages.js';
 import { el } from './dom.js';

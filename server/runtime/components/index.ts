@@ -1,17 +1,18 @@
-// The built-in components of flowlens' embedded runtime, one file each.
+// The built-in components of flowlens' embedded runtime, one file each, grouped by family
+// (prometheus/, otelcol/, discovery/, local/, ...) like Alloy's internal/component tree.
 
 import type { ComponentDefinition } from '../component.js';
-import { discoveryRelabel } from './discovery-relabel.js';
-import { localFile } from './local-file.js';
-import { IGNORED as debugIgnored, otelcolExporterDebug } from './otelcol-exporter-debug.js';
-import { IGNORED as otlphttpIgnored, otelcolExporterOtlpHttp } from './otelcol-exporter-otlphttp.js';
-import { IGNORED as batchIgnored, otelcolProcessorBatch } from './otelcol-processor-batch.js';
-import { IGNORED as otlpIgnored, otelcolReceiverOtlp } from './otelcol-receiver-otlp.js';
-import { prometheusExporterSelf } from './prometheus-exporter-self.js';
-import { IGNORED as receiveHttpIgnored, prometheusReceiveHttp } from './prometheus-receive-http.js';
-import { prometheusRelabel } from './prometheus-relabel.js';
-import { IGNORED as remoteWriteIgnored, prometheusRemoteWrite } from './prometheus-remote-write.js';
-import { IGNORED as scrapeIgnored, prometheusScrape } from './prometheus-scrape.js';
+import { discoveryRelabel } from './discovery/relabel.js';
+import { localFile } from './local/file.js';
+import { IGNORED as debugIgnored, otelcolExporterDebug } from './otelcol/exporter-debug.js';
+import { IGNORED as otlphttpIgnored, otelcolExporterOtlpHttp } from './otelcol/exporter-otlphttp.js';
+import { IGNORED as batchIgnored, otelcolProcessorBatch } from './otelcol/processor-batch.js';
+import { IGNORED as otlpIgnored, otelcolReceiverOtlp } from './otelcol/receiver-otlp.js';
+import { prometheusExporterSelf } from './prometheus/exporter-self.js';
+import { IGNORED as receiveHttpIgnored, prometheusReceiveHttp } from './prometheus/receive-http.js';
+import { prometheusRelabel } from './prometheus/relabel.js';
+import { IGNORED as remoteWriteIgnored, prometheusRemoteWrite } from './prometheus/remote-write.js';
+import { IGNORED as scrapeIgnored, prometheusScrape } from './prometheus/scrape.js';
 
 export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     discoveryRelabel,
@@ -42,5 +43,5 @@ export const IGNORED_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
     'prometheus.scrape': scrapeIgnored,
 };
 
-export { SELF_SCRAPE_ADDRESS } from './prometheus-exporter-self.js';
+export { SELF_SCRAPE_ADDRESS } from './prometheus/exporter-self.js';
 export { UNSUPPORTED_SUFFIX } from './decode.js';

@@ -6,7 +6,7 @@ import type { Tracer } from '@opentelemetry/api';
 import type { Value } from '../../../language/eval/value.js';
 import type { ComponentContext, HealthState } from '../component.js';
 import type { RuntimeMetrics } from '../metrics.js';
-import type { LogLevel } from '../protocol.js';
+import type { LogLevel } from '../../../protocol/runtime.js';
 import type { RuntimeNode } from './nodes.js';
 
 export interface ContextDeps {

@@ -21,7 +21,7 @@ import { EvalError, NULL, obj, type Value } from '../../../language/eval/value.j
 import type { Block } from '../../../language/syntax/ast.js';
 import type { TracesConsumer } from '../component.js';
 import type { RuntimeMetrics } from '../metrics.js';
-import type { ComponentInfo, HealthInfo, LogLevel } from '../protocol.js';
+import type { ComponentInfo, HealthInfo, LogLevel } from '../../../protocol/runtime.js';
 import type { ComponentRegistry } from '../registry.js';
 import { failSpan, type RuntimeTracing } from '../tracing.js';
 import { attributeExpr, type BodyScope, bodiesEqual, childBlock, evaluate, evaluateBody } from './body.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { localFile } from '../../../server/runtime/components/local-file.js';
+import { localFile } from '../../../server/runtime/components/local/file.js';
 import { body, metricValue, startComponent, stopAll, waitFor } from './harness.js';
 
 afterEach(stopAll);

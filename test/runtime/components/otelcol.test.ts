@@ -1,12 +1,12 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TracesConsumer } from '../../../server/runtime/component.js';
-import { otelcolExporterDebug } from '../../../server/runtime/components/otelcol-exporter-debug.js';
-import { otelcolExporterOtlpHttp } from '../../../server/runtime/components/otelcol-exporter-otlphttp.js';
-import { otelcolProcessorBatch } from '../../../server/runtime/components/otelcol-processor-batch.js';
-import { otelcolReceiverOtlp } from '../../../server/runtime/components/otelcol-receiver-otlp.js';
-import { decodeExportTraceRequestProto, decodeRpcStatus, encodeExportTraceRequestProto } from '../../../server/runtime/components/otlp-proto.js';
-import { takeSpans } from '../../../server/runtime/components/trace-batch.js';
+import { otelcolExporterDebug } from '../../../server/runtime/components/otelcol/exporter-debug.js';
+import { otelcolExporterOtlpHttp } from '../../../server/runtime/components/otelcol/exporter-otlphttp.js';
+import { otelcolProcessorBatch } from '../../../server/runtime/components/otelcol/processor-batch.js';
+import { otelcolReceiverOtlp } from '../../../server/runtime/components/otelcol/receiver-otlp.js';
+import { decodeExportTraceRequestProto, decodeRpcStatus, encodeExportTraceRequestProto } from '../../../server/runtime/components/otelcol/otlp-proto.js';
+import { takeSpans } from '../../../server/runtime/components/otelcol/trace-batch.js';
 import { type TraceBatch, parseExportTraceRequest, spanCount } from '../../../server/runtime/protocols/otlp-json.js';
 import { body, freePort, metricValue, sleep, startComponent, startServer, stopAll, traceSink, waitFor } from './harness.js';
 

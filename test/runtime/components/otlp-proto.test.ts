@@ -2,7 +2,7 @@
 // assembled byte by byte from the official numbers (independently of that schema) and decoded.
 import * as protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { decodeExportTraceRequestProto, encodeExportTraceRequestProto } from '../../../server/runtime/components/otlp-proto.js';
+import { decodeExportTraceRequestProto, encodeExportTraceRequestProto } from '../../../server/runtime/components/otelcol/otlp-proto.js';
 import { OtlpError, parseExportTraceRequest } from '../../../server/runtime/protocols/otlp-json.js';
 
 const long = (s: string) => (protobuf.util.Long as unknown as { fromString(s: string, unsigned: boolean): number }).fromString(s, true);

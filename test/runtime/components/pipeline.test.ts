@@ -1,11 +1,11 @@
 // Components wired together the way a configuration wires them, on loopback.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MetricsReceiver } from '../../../server/runtime/component.js';
-import { prometheusExporterSelf } from '../../../server/runtime/components/prometheus-exporter-self.js';
-import { prometheusReceiveHttp } from '../../../server/runtime/components/prometheus-receive-http.js';
-import { prometheusRelabel } from '../../../server/runtime/components/prometheus-relabel.js';
-import { prometheusRemoteWrite } from '../../../server/runtime/components/prometheus-remote-write.js';
-import { prometheusScrape } from '../../../server/runtime/components/prometheus-scrape.js';
+import { prometheusExporterSelf } from '../../../server/runtime/components/prometheus/exporter-self.js';
+import { prometheusReceiveHttp } from '../../../server/runtime/components/prometheus/receive-http.js';
+import { prometheusRelabel } from '../../../server/runtime/components/prometheus/relabel.js';
+import { prometheusRemoteWrite } from '../../../server/runtime/components/prometheus/remote-write.js';
+import { prometheusScrape } from '../../../server/runtime/components/prometheus/scrape.js';
 import { type Sample, labelsFromRecord } from '../../../server/runtime/protocols/labels.js';
 import { body, labelsOf, sampleSink, startComponent, stopAll, waitFor } from './harness.js';
 import { Registry } from 'prom-client';

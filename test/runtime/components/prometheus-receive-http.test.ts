@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { compress } from 'snappyjs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { prometheusReceiveHttp } from '../../../server/runtime/components/prometheus-receive-http.js';
+import { prometheusReceiveHttp } from '../../../server/runtime/components/prometheus/receive-http.js';
 import { type TimeSeries, labelsFromRecord } from '../../../server/runtime/protocols/labels.js';
 import { REMOTE_WRITE_HEADERS, encodeWriteRequest, marshalWriteRequest } from '../../../server/runtime/protocols/remote-write.js';
 import { body, freePort, labelsOf, metricValue, sampleSink, startComponent, stopAll } from './harness.js';

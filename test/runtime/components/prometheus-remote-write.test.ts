@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MetricsReceiver } from '../../../server/runtime/component.js';
-import { type PrometheusRemoteWrite, prometheusRemoteWrite } from '../../../server/runtime/components/prometheus-remote-write.js';
+import { type PrometheusRemoteWrite, prometheusRemoteWrite } from '../../../server/runtime/components/prometheus/remote-write.js';
 import { type Sample, type TimeSeries, labelsFromRecord } from '../../../server/runtime/protocols/labels.js';
 import { checkRemoteWriteHeaders, decodeWriteRequest } from '../../../server/runtime/protocols/remote-write.js';
 import { body, freePort, metricValue, sleep, startComponent, startServer, stopAll, waitFor } from './harness.js';

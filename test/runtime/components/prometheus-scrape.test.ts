@@ -1,8 +1,8 @@
 import { Gauge } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Component } from '../../../server/runtime/component.js';
-import { prometheusExporterSelf } from '../../../server/runtime/components/prometheus-exporter-self.js';
-import { type PrometheusScrape, prometheusScrape } from '../../../server/runtime/components/prometheus-scrape.js';
+import { prometheusExporterSelf } from '../../../server/runtime/components/prometheus/exporter-self.js';
+import { type PrometheusScrape, prometheusScrape } from '../../../server/runtime/components/prometheus/scrape.js';
 import { isStaleNaN } from '../../../server/runtime/protocols/staleness.js';
 import { type SampleSink, body, freePort, labelsOf, metricValue, sampleSink, sleep, startComponent, startServer, stopAll, waitFor } from './harness.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MetricsReceiver } from '../../../server/runtime/component.js';
-import { discoveryRelabel } from '../../../server/runtime/components/discovery-relabel.js';
-import { prometheusRelabel } from '../../../server/runtime/components/prometheus-relabel.js';
+import { discoveryRelabel } from '../../../server/runtime/components/discovery/relabel.js';
+import { prometheusRelabel } from '../../../server/runtime/components/prometheus/relabel.js';
 import { hashmod } from '../../../server/runtime/protocols/relabel.js';
 import { type Sample, labelsFromRecord } from '../../../server/runtime/protocols/labels.js';
 import { STALE_NAN, isStaleNaN } from '../../../server/runtime/protocols/staleness.js';

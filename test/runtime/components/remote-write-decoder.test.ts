@@ -2,7 +2,7 @@
 // same series, same invalid list, same errors.
 import { compress } from 'snappyjs';
 import { describe, expect, it } from 'vitest';
-import { CachingWriteRequestDecoder } from '../../../server/runtime/components/remote-write-decoder.js';
+import { CachingWriteRequestDecoder } from '../../../server/runtime/components/prometheus/remote-write-decoder.js';
 import type { TimeSeries } from '../../../server/runtime/protocols/labels.js';
 import { type DecodeOptions, decodeWriteRequest, marshalWriteRequest, unmarshalWriteRequest } from '../../../server/runtime/protocols/remote-write.js';
 import { STALE_NAN, isStaleNaN } from '../../../server/runtime/protocols/staleness.js';

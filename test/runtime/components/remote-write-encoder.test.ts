@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WriteRequestEncoder } from '../../../server/runtime/components/remote-write-encoder.js';
+import { WriteRequestEncoder } from '../../../server/runtime/components/prometheus/remote-write-encoder.js';
 import { type Sample, labelsFromRecord } from '../../../server/runtime/protocols/labels.js';
 import { decodeWriteRequest, marshalWriteRequest } from '../../../server/runtime/protocols/remote-write.js';
 import { STALE_NAN, isStaleNaN } from '../../../server/runtime/protocols/staleness.js';

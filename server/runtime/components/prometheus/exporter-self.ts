@@ -7,9 +7,9 @@
 // runtime has one registry, shared by every component context, so no listen
 // address is needed (and none is exposed by ComponentContext).
 
-import type { ArgumentBody, Component, ComponentContext, ComponentDefinition } from '../component.js';
-import { Args, schema } from './decode.js';
-import { targetsValue } from './discovery-relabel.js';
+import type { ArgumentBody, Component, ComponentContext, ComponentDefinition } from '../../component.js';
+import { Args, schema } from '../decode.js';
+import { targetsValue } from '../discovery/relabel.js';
 
 /** The in-memory address prometheus.scrape reads from the runtime's registry instead of over HTTP. */
 export const SELF_SCRAPE_ADDRESS = 'flowlens.internal:12345';

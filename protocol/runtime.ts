@@ -1,4 +1,4 @@
-// The messages between flowlens' pipeline runtime and its clients: the
+// The messages between flowlens' pipeline runtime and its clients (server/runtime and client/): the
 // programmatic API's events and snapshots, and the JSON-RPC 2.0 channel over
 // stdio that the VS Code panel uses (server/runtime/worker.ts). Plain data
 // only, no imports: the VS Code client shares this file.

@@ -15,18 +15,18 @@
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, MetricsReceiver } from '../component.js';
-import { METRICS_RECEIVER_TYPE } from '../component.js';
-import { type Label, type Labels, type Sample, isValidLabelName } from '../protocols/labels.js';
-import { type CompiledRules, Relabeler } from '../protocols/relabel.js';
-import { REMOTE_WRITE_HEADERS } from '../protocols/remote-write.js';
-import { Args, ArgumentError, RULE_ATTRIBUTES, attr, block, schema } from './decode.js';
-import { errorMessage } from './fanout.js';
-import { HttpClient, describeNetworkError, sleep } from './http-client.js';
-import { type CounterHandle, type HistogramHandle, InstanceMetrics } from './metrics.js';
-import { decodeRules } from './relabel-rules.js';
+import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, MetricsReceiver } from '../../component.js';
+import { METRICS_RECEIVER_TYPE } from '../../component.js';
+import { type Label, type Labels, type Sample, isValidLabelName } from '../../protocols/labels.js';
+import { type CompiledRules, Relabeler } from '../../protocols/relabel.js';
+import { REMOTE_WRITE_HEADERS } from '../../protocols/remote-write.js';
+import { Args, ArgumentError, RULE_ATTRIBUTES, attr, block, schema } from '../decode.js';
+import { errorMessage } from '../fanout.js';
+import { HttpClient, describeNetworkError, sleep } from '../http-client.js';
+import { type CounterHandle, type HistogramHandle, InstanceMetrics } from '../metrics.js';
+import { decodeRules } from '../relabel-rules.js';
 import { WriteRequestEncoder } from './remote-write-encoder.js';
-import { USER_AGENT } from './version.js';
+import { USER_AGENT } from '../version.js';
 
 const SCHEMA = schema(
     [attr('external_labels', 'map(string)')],

@@ -7,12 +7,12 @@
 // logged, then every `sampling_thereafter`-th.
 
 import { appendFileSync } from 'node:fs';
-import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, TracesConsumer } from '../component.js';
-import { TRACES_CONSUMER_TYPE } from '../component.js';
-import type { AnyValue, KeyValue, TraceBatch } from '../protocols/otlp-json.js';
-import { spanCount } from '../protocols/otlp-json.js';
-import { Args, attr, schema } from './decode.js';
-import { type CounterHandle, InstanceMetrics, SENT_SPANS } from './metrics.js';
+import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, TracesConsumer } from '../../component.js';
+import { TRACES_CONSUMER_TYPE } from '../../component.js';
+import type { AnyValue, KeyValue, TraceBatch } from '../../protocols/otlp-json.js';
+import { spanCount } from '../../protocols/otlp-json.js';
+import { Args, attr, schema } from '../decode.js';
+import { type CounterHandle, InstanceMetrics, SENT_SPANS } from '../metrics.js';
 
 const SCHEMA = schema(
     [

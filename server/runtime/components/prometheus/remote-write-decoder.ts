@@ -8,8 +8,8 @@
 // series) goes through the reference decoder, and any error is re-raised by running the reference
 // decoder on the whole body, so results and error messages are the reference's (tested differentially).
 
-import type { Labels, Sample, SampleValue, TimeSeries } from '../protocols/labels.js';
-import { type DecodeOptions, type DecodedWriteRequest, type InvalidSeries, RemoteWriteError, decompressBody, unmarshalWriteRequest } from '../protocols/remote-write.js';
+import type { Labels, Sample, SampleValue, TimeSeries } from '../../protocols/labels.js';
+import { type DecodeOptions, type DecodedWriteRequest, type InvalidSeries, RemoteWriteError, decompressBody, unmarshalWriteRequest } from '../../protocols/remote-write.js';
 
 type SliceableBuffer = Buffer & { latin1Slice?: (start: number, end: number) => string };
 

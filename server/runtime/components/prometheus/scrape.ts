@@ -17,16 +17,16 @@
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, MetricsReceiver } from '../component.js';
-import { METRICS_RECEIVER_TYPE } from '../component.js';
-import { ExpositionParser } from '../protocols/exposition.js';
-import { type Label, type Labels, type Sample, METRIC_NAME_LABEL, isValidLabelName, labelsFromRecord, labelsKey } from '../protocols/labels.js';
-import { STALE_NAN } from '../protocols/staleness.js';
-import { Args, ArgumentError, attr, block, formatDuration, isMetricsReceiver, parseDuration, schema } from './decode.js';
-import { errorMessage, forwardSamples } from './fanout.js';
-import { type CounterHandle, FORWARDED_SAMPLES, InstanceMetrics } from './metrics.js';
-import { SELF_SCRAPE_ADDRESS } from './prometheus-exporter-self.js';
-import { USER_AGENT } from './version.js';
+import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, MetricsReceiver } from '../../component.js';
+import { METRICS_RECEIVER_TYPE } from '../../component.js';
+import { ExpositionParser } from '../../protocols/exposition.js';
+import { type Label, type Labels, type Sample, METRIC_NAME_LABEL, isValidLabelName, labelsFromRecord, labelsKey } from '../../protocols/labels.js';
+import { STALE_NAN } from '../../protocols/staleness.js';
+import { Args, ArgumentError, attr, block, formatDuration, isMetricsReceiver, parseDuration, schema } from '../decode.js';
+import { errorMessage, forwardSamples } from '../fanout.js';
+import { type CounterHandle, FORWARDED_SAMPLES, InstanceMetrics } from '../metrics.js';
+import { SELF_SCRAPE_ADDRESS } from './exporter-self.js';
+import { USER_AGENT } from '../version.js';
 
 const SCHEMA = schema(
     [

@@ -11,14 +11,14 @@
 
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, TracesConsumer } from '../component.js';
-import { TRACES_CONSUMER_TYPE } from '../component.js';
-import { type TraceBatch, encodeExportTraceRequest, spanCount } from '../protocols/otlp-json.js';
-import { Args, attr, block, schema } from './decode.js';
-import { HttpClient, describeNetworkError, sleep } from './http-client.js';
-import { type CounterHandle, InstanceMetrics, SEND_FAILED_SPANS, SENT_SPANS } from './metrics.js';
+import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, TracesConsumer } from '../../component.js';
+import { TRACES_CONSUMER_TYPE } from '../../component.js';
+import { type TraceBatch, encodeExportTraceRequest, spanCount } from '../../protocols/otlp-json.js';
+import { Args, attr, block, schema } from '../decode.js';
+import { HttpClient, describeNetworkError, sleep } from '../http-client.js';
+import { type CounterHandle, InstanceMetrics, SEND_FAILED_SPANS, SENT_SPANS } from '../metrics.js';
 import { OTLP_PROTOBUF_CONTENT_TYPE, encodeExportTraceRequestProto } from './otlp-proto.js';
-import { USER_AGENT } from './version.js';
+import { USER_AGENT } from '../version.js';
 
 const gzip = promisify(zlib.gzip);
 

@@ -5,13 +5,13 @@
 // timeout = 0 spans are sent at once (split by send_batch_max_size). stop() flushes everything.
 // pending() counts buffered spans plus spans handed to a consumer that has not finished yet.
 
-import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, TracesConsumer } from '../component.js';
-import { TRACES_CONSUMER_TYPE } from '../component.js';
-import { type TraceBatch, spanCount } from '../protocols/otlp-json.js';
-import { Args, ArgumentError, attr, block, schema } from './decode.js';
-import { errorMessage, forwardTraces } from './fanout.js';
-import { type CounterHandle, InstanceMetrics } from './metrics.js';
-import { decodeTracesOutput } from './otelcol-receiver-otlp.js';
+import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, TracesConsumer } from '../../component.js';
+import { TRACES_CONSUMER_TYPE } from '../../component.js';
+import { type TraceBatch, spanCount } from '../../protocols/otlp-json.js';
+import { Args, ArgumentError, attr, block, schema } from '../decode.js';
+import { errorMessage, forwardTraces } from '../fanout.js';
+import { type CounterHandle, InstanceMetrics } from '../metrics.js';
+import { decodeTracesOutput } from './receiver-otlp.js';
 import { EMPTY_BATCH, concatBatches, takeSpans } from './trace-batch.js';
 
 const SCHEMA = schema(

@@ -10,14 +10,14 @@
 // Without an `http` block no server is started, as in Alloy. gRPC is not implemented (refused).
 
 import type http from 'node:http';
-import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, TracesConsumer } from '../component.js';
-import { TRACES_CONSUMER_TYPE } from '../component.js';
-import { OtlpError, parseExportTraceRequest, spanCount } from '../protocols/otlp-json.js';
-import { Args, attr, block, isTracesConsumer, parseByteSize, parseHostPort, schema } from './decode.js';
+import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, TracesConsumer } from '../../component.js';
+import { TRACES_CONSUMER_TYPE } from '../../component.js';
+import { OtlpError, parseExportTraceRequest, spanCount } from '../../protocols/otlp-json.js';
+import { Args, attr, block, isTracesConsumer, parseByteSize, parseHostPort, schema } from '../decode.js';
 import { OTLP_PROTOBUF_CONTENT_TYPE, decodeExportTraceRequestProto, encodeRpcStatus } from './otlp-proto.js';
-import { errorMessage, forwardTraces } from './fanout.js';
-import { HttpError, ManagedServer, decodeContentEncoding, readBody } from './http-server.js';
-import { type CounterHandle, HTTP_REQUEST_DURATION_BUCKETS, type HistogramHandle, InstanceMetrics, RECEIVER_ACCEPTED_SPANS, RECEIVER_REFUSED_SPANS } from './metrics.js';
+import { errorMessage, forwardTraces } from '../fanout.js';
+import { HttpError, ManagedServer, decodeContentEncoding, readBody } from '../http-server.js';
+import { type CounterHandle, HTTP_REQUEST_DURATION_BUCKETS, type HistogramHandle, InstanceMetrics, RECEIVER_ACCEPTED_SPANS, RECEIVER_REFUSED_SPANS } from '../metrics.js';
 
 const OUTPUT_BLOCK = block('output', true, [
     attr('logs', 'list(otelcol.Consumer)'),

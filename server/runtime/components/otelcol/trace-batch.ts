@@ -1,7 +1,7 @@
 // Splitting and concatenating TraceBatch values (otelcol.processor.batch).
 // Resource and scope wrappers are shallow-copied; spans are shared, never mutated.
 
-import type { ResourceSpans, ScopeSpans, TraceBatch } from '../protocols/otlp-json.js';
+import type { ResourceSpans, ScopeSpans, TraceBatch } from '../../protocols/otlp-json.js';
 
 export const EMPTY_BATCH: TraceBatch = Object.freeze({ resourceSpans: [] }) as TraceBatch;
 

@@ -3,14 +3,14 @@
 // over the batch, cached rule results (Relabeler), one metric update per batch,
 // and no async hop unless a downstream receiver is asynchronous.
 
-import type { Component, ComponentContext, ComponentDefinition, ArgumentBody, MetricsReceiver } from '../component.js';
-import { METRICS_RECEIVER_TYPE } from '../component.js';
-import type { Sample } from '../protocols/labels.js';
-import { Relabeler } from '../protocols/relabel.js';
-import { Args, RULE_ATTRIBUTES, attr, block, isMetricsReceiver, schema } from './decode.js';
-import { forwardSamples } from './fanout.js';
-import { type CounterHandle, FORWARDED_SAMPLES, InstanceMetrics } from './metrics.js';
-import { RulesExport } from './relabel-rules.js';
+import type { Component, ComponentContext, ComponentDefinition, ArgumentBody, MetricsReceiver } from '../../component.js';
+import { METRICS_RECEIVER_TYPE } from '../../component.js';
+import type { Sample } from '../../protocols/labels.js';
+import { Relabeler } from '../../protocols/relabel.js';
+import { Args, RULE_ATTRIBUTES, attr, block, isMetricsReceiver, schema } from '../decode.js';
+import { forwardSamples } from '../fanout.js';
+import { type CounterHandle, FORWARDED_SAMPLES, InstanceMetrics } from '../metrics.js';
+import { RulesExport } from '../relabel-rules.js';
 
 const SCHEMA = schema(
     [

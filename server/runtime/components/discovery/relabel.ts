@@ -1,11 +1,11 @@
 // discovery.relabel: rewrites target label sets with `rule` blocks; exports the
 // result as `output` and the compiled rules as `rules`.
 
-import type { Value } from '../../../language/eval/value.js';
-import type { ArgumentBody, Component, ComponentContext, ComponentDefinition } from '../component.js';
-import { applyRulesToRecord } from '../protocols/relabel.js';
-import { Args, RULE_ATTRIBUTES, attr, block, schema } from './decode.js';
-import { RulesExport } from './relabel-rules.js';
+import type { Value } from '../../../../language/eval/value.js';
+import type { ArgumentBody, Component, ComponentContext, ComponentDefinition } from '../../component.js';
+import { applyRulesToRecord } from '../../protocols/relabel.js';
+import { Args, RULE_ATTRIBUTES, attr, block, schema } from '../decode.js';
+import { RulesExport } from '../relabel-rules.js';
 
 const SCHEMA = schema(
     [attr('targets', 'list(map(string))', true)],

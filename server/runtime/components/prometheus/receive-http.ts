@@ -11,15 +11,15 @@
 // Retry-After while the pipeline is paused (the sender retries, nothing is lost).
 
 import type http from 'node:http';
-import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, MetricsReceiver } from '../component.js';
-import { METRICS_RECEIVER_TYPE } from '../component.js';
-import type { Sample } from '../protocols/labels.js';
-import { DEFAULT_MAX_DECOMPRESSED_BYTES, RemoteWriteError, checkRemoteWriteHeaders } from '../protocols/remote-write.js';
-import { Args, attr, block, isMetricsReceiver, schema } from './decode.js';
-import { errorMessage, forwardSamples } from './fanout.js';
-import { HttpError, ManagedServer, readBody, sendText } from './http-server.js';
+import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, MetricsReceiver } from '../../component.js';
+import { METRICS_RECEIVER_TYPE } from '../../component.js';
+import type { Sample } from '../../protocols/labels.js';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, RemoteWriteError, checkRemoteWriteHeaders } from '../../protocols/remote-write.js';
+import { Args, attr, block, isMetricsReceiver, schema } from '../decode.js';
+import { errorMessage, forwardSamples } from '../fanout.js';
+import { HttpError, ManagedServer, readBody, sendText } from '../http-server.js';
 import { CachingWriteRequestDecoder } from './remote-write-decoder.js';
-import { type CounterHandle, FORWARDED_SAMPLES, HTTP_REQUEST_DURATION_BUCKETS, type HistogramHandle, InstanceMetrics } from './metrics.js';
+import { type CounterHandle, FORWARDED_SAMPLES, HTTP_REQUEST_DURATION_BUCKETS, type HistogramHandle, InstanceMetrics } from '../metrics.js';
 
 export const REMOTE_WRITE_PATH = '/api/v1/metrics/write';
 

@@ -8,11 +8,11 @@
 import { type FSWatcher, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Value } from '../../../language/eval/value.js';
-import type { ArgumentBody, Component, ComponentContext, ComponentDefinition } from '../component.js';
-import { Args, ArgumentError, attr, schema } from './decode.js';
-import { errorMessage } from './fanout.js';
-import { type GaugeHandle, InstanceMetrics } from './metrics.js';
+import type { Value } from '../../../../language/eval/value.js';
+import type { ArgumentBody, Component, ComponentContext, ComponentDefinition } from '../../component.js';
+import { Args, ArgumentError, attr, schema } from '../decode.js';
+import { errorMessage } from '../fanout.js';
+import { type GaugeHandle, InstanceMetrics } from '../metrics.js';
 
 const SCHEMA = schema(
     [

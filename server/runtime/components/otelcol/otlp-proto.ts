@@ -6,7 +6,7 @@
 // `encodeExportTraceRequest`.
 
 import * as protobuf from 'protobufjs';
-import { OtlpError, type TraceBatch, encodeExportTraceRequest, parseExportTraceRequest } from '../protocols/otlp-json.js';
+import { OtlpError, type TraceBatch, encodeExportTraceRequest, parseExportTraceRequest } from '../../protocols/otlp-json.js';
 
 // Field numbers from opentelemetry-proto (common/v1, resource/v1, trace/v1, collector/trace/v1).
 const OTLP_TRACE_PROTO = `

@@ -8,7 +8,7 @@
 // cache), so in steady state a series costs one memcpy of its label bytes plus 12-20 bytes of sample.
 
 import { compress } from 'snappyjs';
-import type { Labels, Sample } from '../protocols/labels.js';
+import type { Labels, Sample } from '../../protocols/labels.js';
 
 const TAG_TIMESERIES = 0x0a; // WriteRequest.timeseries = 1, length-delimited
 const TAG_LABELS = 0x0a; // TimeSeries.labels = 1
