@@ -6,6 +6,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import type { Value } from '../../language/eval/value.js';
+import type { LogEntry } from './protocols/log-entry.js';
 import type { Sample } from './protocols/labels.js';
 import type { TraceBatch } from './protocols/otlp-json.js';
 
@@ -113,5 +114,11 @@ export interface TracesConsumer {
     consumeTraces(batch: TraceBatch): void | Promise<void>;
 }
 
+/** The capsule value behind a `loki.LogsReceiver` export (`receiver`). */
+export interface LogsReceiver {
+    appendEntries(entries: readonly LogEntry[]): void | Promise<void>;
+}
+
 export const METRICS_RECEIVER_TYPE = 'MetricsReceiver';
+export const LOGS_RECEIVER_TYPE = 'loki.LogsReceiver';
 export const TRACES_CONSUMER_TYPE = 'otelcol.Consumer';
