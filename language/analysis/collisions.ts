@@ -5,13 +5,13 @@
 // consumer, silently dropped each other's updates (fixed in v0.40 by keying on
 // the global ID, grafana/agent#6212).
 
-import type { Fix, Severity } from '../diagnostic.js';
+import type { Fix } from '../diagnostic.js';
 import type { ModuleDef } from '../model/modules.js';
 import type { LoadedConfiguration } from '../model/loader.js';
 import { exportedNames } from './export-fields.js';
 import { moduleBehind, renameExportFixes, renameNodeLabel } from './fixes.js';
 import type { InstanceNode, InstanceTree } from './instances.js';
-import { type AnalysisOptions, collisionSeverity, type Compat } from './options.js';
+import type { AnalysisOptions } from './options.js';
 import type { Reporter } from './reporter.js';
 import type { ModuleInfo, NodeInfo, RefInfo } from './semantic-model.js';
 
@@ -24,12 +24,15 @@ export function findCollisions(
     options: AnalysisOptions,
     report: Reporter,
 ): void {
-    const severity = collisionSeverity(options.compat);
-    keyCollisions(tree, modules, options.compat, severity, report);
-    exportKeyCollisions(modules, configuration, options.compat, severity, report);
+    // Alloy and Agent Flow v0.40+ key evaluations and exports by global ID: there
+    // a collision changes nothing, so it is not reported at all.
+    if (options.compat !== 'agent-0.38' && options.compat !== 'agent-0.39') return;
+    const version = options.compat.slice('agent-'.length);
+    keyCollisions(tree, modules, version, report);
+    exportKeyCollisions(modules, configuration, version, report);
 }
 
-function keyCollisions(tree: InstanceTree, modules: ReadonlyMap<ModuleDef, ModuleInfo>, compat: Compat, severity: Severity, report: Reporter): void {
+function keyCollisions(tree: InstanceTree, modules: ReadonlyMap<ModuleDef, ModuleInfo>, version: string, report: Reporter): void {
     const byLocalId = new Map<string, InstanceNode[]>();
     for (const n of tree.nodes) {
         let list = byLocalId.get(n.localId);
@@ -42,7 +45,7 @@ function keyCollisions(tree: InstanceTree, modules: ReadonlyMap<ModuleDef, Modul
         const sites = new Set(instances.map((i) => i.node));
         const ids = instances.map((i) => i.globalId);
         const listed = ids.slice(0, MAX_LISTED).join(', ') + (ids.length > MAX_LISTED ? `, and ${ids.length - MAX_LISTED} more` : '');
-        const message = `local ID ${localId} is shared by ${ids.length} nodes in different modules: ${listed}. ${keyCollisionConsequence(compat, sites.size > 1)}`;
+        const message = `local ID ${localId} is shared by ${ids.length} nodes in different modules: ${listed}. ${keyCollisionConsequence(version, sites.size > 1)}`;
         for (const site of sites) {
             const fixes: Fix[] = [];
             // Renaming helps only when the colliding nodes come from different definitions.
@@ -53,23 +56,15 @@ function keyCollisions(tree: InstanceTree, modules: ReadonlyMap<ModuleDef, Modul
             const block = site.stmt.node;
             const start = block.$cstNode!.offset;
             const end = block.label ? block.$labelOffset + block.label.length + 2 : start + block.name.length;
-            report.add(site.stmt.file, start, end, severity, 'key-collision', message, fixes);
+            report.add(site.stmt.file, start, end, 'warning', 'key-collision', message, fixes);
         }
     }
 }
 
-function keyCollisionConsequence(compat: Compat, renamable: boolean): string {
-    switch (compat) {
-        case 'agent-0.38':
-        case 'agent-0.39':
-            return `Grafana Agent Flow v${compat.slice(6)} queues evaluations by local ID, so these nodes drop each other's updates and show stale values; ${
-                renamable ? 'give them distinct labels or upgrade to v0.40 or later' : 'they come from one module used several times, so only upgrading to v0.40 or later avoids it'
-            }`;
-        case 'agent-0.40':
-            return 'Agent Flow v0.40 and later key evaluations by global ID, so this is safe; v0.38–v0.39 would drop updates';
-        default:
-            return "Alloy keys evaluations by global ID, so this is safe; Grafana Agent Flow v0.38–v0.39 would drop these nodes' updates";
-    }
+function keyCollisionConsequence(version: string, renamable: boolean): string {
+    return `Grafana Agent Flow v${version} queues evaluations by local ID, so these nodes drop each other's updates and show stale values; ${
+        renamable ? 'give them distinct labels or upgrade to v0.40 or later' : 'they come from one module used several times, so only upgrading to v0.40 or later avoids it'
+    }`;
 }
 
 /** The export key a reference reads from a module instance, if it reads one. */
@@ -84,7 +79,8 @@ export function exportKey(ref: RefInfo): string | undefined {
     return undefined;
 }
 
-function exportKeyCollisions(modules: ReadonlyMap<ModuleDef, ModuleInfo>, configuration: LoadedConfiguration, compat: Compat, severity: Severity, report: Reporter): void {    for (const info of modules.values()) {
+function exportKeyCollisions(modules: ReadonlyMap<ModuleDef, ModuleInfo>, configuration: LoadedConfiguration, version: string, report: Reporter): void {
+    for (const info of modules.values()) {
         // consumer → export key → modules it reads that key from
         const reads = new Map<NodeInfo, Map<string, Map<NodeInfo, RefInfo[]>>>();
         for (const ref of info.references) {
@@ -105,25 +101,13 @@ function exportKeyCollisions(modules: ReadonlyMap<ModuleDef, ModuleInfo>, config
             for (const [key, targets] of byKey) {
                 if (targets.size < 2) continue;
                 const names = [...targets.keys()].map((t) => t.id);
-                const message = `${consumer.id} reads export "${key}" from ${names.length} modules (${names.join(', ')}). ${exportCollisionConsequence(compat, key)}`;
+                const message = `${consumer.id} reads export "${key}" from ${names.length} modules (${names.join(', ')}). Grafana Agent Flow v${version} keys every module's export by "export.${key}", so one module's updates are dropped and this component sees stale values; rename one of the exports or upgrade to v0.40 or later`;
                 const fixes = renameExportFixes(key, [...targets.keys()], modules, configuration);
                 const block = consumer.stmt.node;
                 const start = block.$cstNode!.offset;
                 const end = block.label ? block.$labelOffset + block.label.length + 2 : start + block.name.length;
-                report.add(consumer.stmt.file, start, end, severity, 'export-key-collision', message, fixes);
+                report.add(consumer.stmt.file, start, end, 'warning', 'export-key-collision', message, fixes);
             }
         }
-    }
-}
-
-function exportCollisionConsequence(compat: Compat, key: string): string {
-    switch (compat) {
-        case 'agent-0.38':
-        case 'agent-0.39':
-            return `Grafana Agent Flow v${compat.slice(6)} keys every module's export by "export.${key}", so one module's updates are dropped and this component sees stale values; rename one of the exports or upgrade to v0.40 or later`;
-        case 'agent-0.40':
-            return 'Agent Flow v0.40 and later key exports by global ID, so this is safe; v0.38–v0.39 would drop one of the updates';
-        default:
-            return `Alloy keys exports by global ID, so this is safe; Grafana Agent Flow v0.38–v0.39 would key both by "export.${key}" and drop one module's updates`;
     }
 }

@@ -2,7 +2,6 @@
 // stability level, the environment `sys.env` reads, and overrides for tests.
 
 import type { ComponentSchema, Dialect, Stability } from '../catalog/schema.js';
-import type { Severity } from '../diagnostic.js';
 
 /**
  * Which runtime the configuration is meant for. Grafana Agent Flow v0.38 and
@@ -38,16 +37,3 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
     compat: 'alloy',
     env: {},
 };
-
-/** The severity of collision findings for a compat target. */
-export function collisionSeverity(compat: Compat): Severity {
-    switch (compat) {
-        case 'agent-0.38':
-        case 'agent-0.39':
-            return 'warning';
-        case 'agent-0.40':
-            return 'hint';
-        default:
-            return 'information';
-    }
-}

@@ -15,7 +15,8 @@ export type Resolution =
     | { readonly kind: 'custom'; readonly declare: DeclareDef }
     /** `ns.name` of an import; `declare` is missing when the import is unresolved or lacks the name. */
     | { readonly kind: 'imported'; readonly import: ImportDef; readonly name: string; readonly declare?: DeclareDef }
-    | { readonly kind: 'unknown'; readonly message: string };
+    /** `shadowedBy`: the name's namespace is a declare in scope, which Alloy then looks up as an import and fails. */
+    | { readonly kind: 'unknown'; readonly message: string; readonly shadowedBy?: DeclareDef };
 
 /** The catalogs of both dialects, with the test components an analysis may add. */
 export class Catalogs {
@@ -54,6 +55,17 @@ export function resolveBlockName(module: ModuleDef, name: string, dialect: Diale
         if (imported) {
             const declareName = name.slice(dot + 1);
             return { kind: 'imported', import: imported, name: declareName, declare: imported.module?.declares.get(declareName) };
+        }
+        // Alloy's loader treats a block whose first name fragment is a declare in
+        // scope as a custom component too, then looks that fragment up as an
+        // import namespace and fails: `declare "local"` breaks every `local.*` block.
+        const shadowedBy = module.findDeclare(name.slice(0, dot));
+        if (shadowedBy) {
+            return {
+                kind: 'unknown',
+                shadowedBy,
+                message: `custom component "${shadowedBy.name}" shadows the built-in ${shadowedBy.name}.* components, so Alloy fails to build ${name}: custom component config not found in the registry, namespace: "${shadowedBy.name}", componentName: "${name.slice(dot + 1)}"`,
+            };
         }
     }
     const schema = catalogs.component(dialect, name);

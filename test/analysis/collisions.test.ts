@@ -38,24 +38,23 @@ export "output" {
 };
 
 describe('key-collision', () => {
-    it('names the local ID and every global ID, as information for Alloy', () => {
-        const { analysis, host } = analyze(twoModules, {}, 'main.river');
-        expect(describeDiagnostics(analysis, host, (d) => d.code === 'key-collision')).toEqual([
-            "module.river:1:1 information key-collision: local ID local.file.inc is shared by 2 nodes in different modules: module.file.test_1/local.file.inc, module.file.test_2/local.file.inc. Alloy keys evaluations by global ID, so this is safe; Grafana Agent Flow v0.38–v0.39 would drop these nodes' updates",
-            "module.river:5:1 information key-collision: local ID local.file.pt is shared by 2 nodes in different modules: module.file.test_1/local.file.pt, module.file.test_2/local.file.pt. Alloy keys evaluations by global ID, so this is safe; Grafana Agent Flow v0.38–v0.39 would drop these nodes' updates",
-            "module.river:9:1 information key-collision: local ID export.output is shared by 2 nodes in different modules: module.file.test_1/export.output, module.file.test_2/export.output. Alloy keys evaluations by global ID, so this is safe; Grafana Agent Flow v0.38–v0.39 would drop these nodes' updates",
-        ]);
+    it('is not reported for Alloy or Agent Flow v0.40+, which key evaluations by global ID', () => {
+        for (const compat of ['alloy', 'agent-0.40'] as const) {
+            const { analysis } = analyze(twoModules, { compat }, 'main.river');
+            expect(analysis.diagnostics.filter((d) => d.code.endsWith('collision'))).toEqual([]);
+        }
     });
 
-    it('is a warning for agent-0.38 and agent-0.39 and a hint for agent-0.40', () => {
-        for (const [compat, severity] of [['agent-0.38', 'warning'], ['agent-0.39', 'warning'], ['agent-0.40', 'hint']] as const) {
-            const { analysis } = analyze(twoModules, { compat }, 'main.river');
-            const found = analysis.diagnostics.filter((d) => d.code === 'key-collision');
+    it('names the local ID and every global ID, as a warning for agent-0.38 and agent-0.39', () => {
+        const { analysis, host } = analyze(twoModules, { compat: 'agent-0.39' }, 'main.river');
+        expect(describeDiagnostics(analysis, host, (d) => d.code === 'key-collision')[0]).toBe(
+            "module.river:1:1 warning key-collision: local ID local.file.inc is shared by 2 nodes in different modules: module.file.test_1/local.file.inc, module.file.test_2/local.file.inc. Grafana Agent Flow v0.39 queues evaluations by local ID, so these nodes drop each other's updates and show stale values; they come from one module used several times, so only upgrading to v0.40 or later avoids it",
+        );
+        for (const compat of ['agent-0.38', 'agent-0.39'] as const) {
+            const found = analyze(twoModules, { compat }, 'main.river').analysis.diagnostics.filter((d) => d.code === 'key-collision');
             expect(found).toHaveLength(3);
-            expect(found.every((d) => d.severity === severity)).toBe(true);
+            expect(found.every((d) => d.severity === 'warning')).toBe(true);
         }
-        const { analysis } = analyze(twoModules, { compat: 'agent-0.38' }, 'main.river');
-        expect(analysis.diagnostics.find((d) => d.code === 'key-collision')!.message).toContain('drop each other');
     });
 
     it('offers a rename that keeps references working when the definitions differ', () => {
@@ -81,13 +80,13 @@ a "one" { }
 b "two" { }
 `,
         };
-        const { analysis, host } = analyze(files, {}, 'main.alloy');
+        const { analysis, host } = analyze(files, { compat: 'agent-0.39' }, 'main.alloy');
         const collision = analysis.diagnostics.find((d) => d.code === 'key-collision' && d.fixes?.length && host.file(d.file)!.parsed.lines.line(d.offset) === 2)!;
         expect(collision.fixes![0].title).toBe('Rename local.file.data to a label unique across modules: "data_a"');
         const fixed = applyFix(host, collision.fixes![0]);
         expect(fixed['main.alloy']).toContain('local.file "data_a" {');
         expect(fixed['main.alloy']).toContain('value = local.file.data_a.content');
-        const after = analyze(fixed, {}, 'main.alloy');
+        const after = analyze(fixed, { compat: 'agent-0.39' }, 'main.alloy');
         expect(describeDiagnostics(after.analysis, after.host, (d) => d.severity === 'error')).toEqual([]);
         expect(after.analysis.diagnostics.filter((d) => d.code === 'key-collision' && d.message.includes('local.file.data '))).toEqual([]);
     });
@@ -131,10 +130,29 @@ local.file "consumer" {
 });
 
 describe('shadowed-namespace', () => {
-    it('warns when an import namespace hides built-in components', () => {
-        const { analysis, host } = analyze({ 'main.alloy': 'import.string "prometheus" {\n\tcontent = ""\n}\n' }, {}, 'main.alloy');
+    it('says nothing about a namespace no block of its scope uses', () => {
+        const { analysis } = analyze({ 'main.alloy': 'import.string "prometheus" {\n\tcontent = ""\n}\n\ndeclare "local" { }\n\nlogging { }\n' }, {}, 'main.alloy');
+        expect(analysis.diagnostics).toEqual([]);
+    });
+
+    it('warns when an import namespace hides a built-in component that is used', () => {
+        const files = { 'main.alloy': 'import.file "prometheus" {\n\tfilename = "lib.alloy"\n}\n\nprometheus.scrape "x" { }\n', 'lib.alloy': 'declare "scrape" { }\n' };
+        const { analysis, host } = analyze(files, {}, 'main.alloy');
         expect(describeDiagnostics(analysis, host)).toEqual([
-            'main.alloy:1:15 warning shadowed-namespace: import namespace "prometheus" shadows the built-in prometheus.* components: in this scope, blocks named prometheus.<name> refer to it',
+            'main.alloy:1:13 warning shadowed-namespace: import namespace "prometheus" shadows the built-in prometheus.* components: in this scope, blocks named prometheus.<name> refer to it',
         ]);
+    });
+
+    it('is an error on each built-in block a declare of that name breaks, as in Alloy', () => {
+        const text = 'declare "local" {\n}\n\nlocal.file "x" {\n\tfilename = "/a"\n}\n\nlocal "y" { }\n';
+        const { analysis, host } = analyze({ 'main.alloy': text }, {}, 'main.alloy');
+        expect(describeDiagnostics(analysis, host)).toEqual([
+            'main.alloy:4:1 error shadowed-namespace: custom component "local" shadows the built-in local.* components, so Alloy fails to build local.file: custom component config not found in the registry, namespace: "local", componentName: "file"',
+        ]);
+        const fix = analysis.diagnostics[0].fixes![0];
+        expect(fix.title).toBe('Rename "local" to "local_module"');
+        const fixed = applyFix(host, fix);
+        expect(fixed['main.alloy']).toBe('declare "local_module" {\n}\n\nlocal.file "x" {\n\tfilename = "/a"\n}\n\nlocal_module "y" { }\n');
+        expect(analyze(fixed, {}, 'main.alloy').analysis.diagnostics).toEqual([]);
     });
 });

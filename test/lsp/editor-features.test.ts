@@ -70,6 +70,7 @@ beforeAll(async () => {
     }
     client = new LspClient();
     await client.initialize(URI.file(dir).toString());
+    client.configure({ compat: 'agent-0.39' });
 });
 afterAll(async () => {
     await client.stop();

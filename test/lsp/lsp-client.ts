@@ -15,6 +15,7 @@ export class LspClient {
     private readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
     private readonly waiters: Array<{ uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
     readonly stderr: string[] = [];
+    private settings: unknown = null;
 
     constructor(extraArgs: string[] = []) {
         this.process = spawn(process.execPath, [SERVER, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -32,7 +33,7 @@ export class LspClient {
             }
         });
         // The server asks for configuration and registers capabilities; answer politely.
-        this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => null));
+        this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
         this.connection.onRequest('client/registerCapability', () => null);
         this.connection.onRequest('window/workDoneProgress/create', () => null);
         this.connection.listen();
@@ -55,6 +56,12 @@ export class LspClient {
         });
         await this.connection.sendNotification('initialized', {});
         return result;
+    }
+
+    /** Sets the `flowlens` settings the way VS Code's client does (a didChangeConfiguration push). */
+    configure(settings: Record<string, unknown>): void {
+        this.settings = settings;
+        void this.connection.sendNotification('workspace/didChangeConfiguration', { settings: { flowlens: settings } });
     }
 
     open(uri: string, text: string, version = 1): void {
