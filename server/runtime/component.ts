@@ -65,6 +65,11 @@ export interface ComponentContext {
     readonly signal: AbortSignal;
     /** The host a server component binds to unless the user set an address (127.0.0.1). */
     readonly defaultHost: string;
+    /**
+     * The directory this instance keeps state in across restarts (Alloy's per-component data path,
+     * `<storage path>/<global ID>`, e.g. loki.source.file's positions.yml). Created by the component when needed.
+     */
+    readonly dataPath: string;
 }
 
 export interface Component {

@@ -62,6 +62,8 @@ export interface RuntimeStartOptions {
     readonly host?: FileHost;
     /** BatchSpanProcessor and flush settings. */
     readonly tracing?: Omit<TracingOptions, 'spansFile' | 'otlpEndpoint' | 'exporters' | 'onFlush' | 'onDrop'>;
+    /** Where components keep state across restarts, like Alloy's `--storage.path` (positions files). */
+    readonly storagePath?: string;
     /** Pause reconcile interval (default 50 ms). */
     readonly pauseIntervalMs?: number;
     /** How long stop() waits for in-flight data to drain before stopping components (default 2 s). */
@@ -135,6 +137,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
             queueKey: opts.queueKey,
             concurrency: opts.concurrency,
             maxWaiting: opts.maxWaiting,
+            storagePath: opts.storagePath,
         });
         this.pauser = new PauseController(
             {

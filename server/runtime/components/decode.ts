@@ -11,7 +11,7 @@
 import type { Value } from '../../../language/eval/value.js';
 import { loadCatalog } from '../../../language/catalog/catalog.js';
 import type { BlockSchema, ComponentSchema } from '../../../language/catalog/catalog.js';
-import type { ArgumentBody, ArgumentSchema, ArgumentSchemaEntry, MetricsReceiver, TracesConsumer } from '../component.js';
+import type { ArgumentBody, ArgumentSchema, ArgumentSchemaEntry, LogsReceiver, MetricsReceiver, TracesConsumer } from '../component.js';
 
 /** An invalid argument; the message names the argument. */
 export class ArgumentError extends Error {
@@ -433,6 +433,10 @@ export function parseHostPort(text: string, where: string): { host: string; port
 
 export function isMetricsReceiver(p: unknown): p is MetricsReceiver {
     return typeof p === 'object' && p !== null && typeof (p as { appendSamples?: unknown }).appendSamples === 'function';
+}
+
+export function isLogsReceiver(p: unknown): p is LogsReceiver {
+    return typeof p === 'object' && p !== null && typeof (p as { appendEntries?: unknown }).appendEntries === 'function';
 }
 
 export function isTracesConsumer(p: unknown): p is TracesConsumer {

@@ -1,7 +1,8 @@
 // Forwarding to several downstream receivers/consumers without adding an async
 // hop when none of them is asynchronous (hot path: relabel → remote_write).
 
-import type { MetricsReceiver, TracesConsumer } from '../component.js';
+import type { LogsReceiver, MetricsReceiver, TracesConsumer } from '../component.js';
+import type { LogEntry } from '../protocols/log-entry.js';
 import type { Sample } from '../protocols/labels.js';
 import type { TraceBatch } from '../protocols/otlp-json.js';
 
@@ -47,6 +48,11 @@ export function forwardSamples(receivers: readonly MetricsReceiver[], samples: r
 export function forwardTraces(consumers: readonly TracesConsumer[], batch: TraceBatch): void | Promise<void> {
     if (consumers.length === 0) return;
     return fanout(consumers, (c) => c.consumeTraces(batch));
+}
+
+export function forwardEntries(receivers: readonly LogsReceiver[], entries: readonly LogEntry[]): void | Promise<void> {
+    if (entries.length === 0 || receivers.length === 0) return;
+    return fanout(receivers, (r) => r.appendEntries(entries));
 }
 
 export function errorMessage(e: unknown): string {

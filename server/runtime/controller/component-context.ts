@@ -2,6 +2,7 @@
 // by the instance's global ID; calls made after the instance was stopped (a
 // late timer, a response arriving after a reload) are ignored.
 
+import path from 'node:path';
 import type { Tracer } from '@opentelemetry/api';
 import type { Value } from '../../../language/eval/value.js';
 import type { ComponentContext, HealthState } from '../component.js';
@@ -13,6 +14,8 @@ export interface ContextDeps {
     readonly metrics: RuntimeMetrics;
     readonly tracer: (scope: string) => Tracer;
     readonly defaultHost: string;
+    /** The runtime's storage directory; each instance gets `<storagePath>/<global ID>`. */
+    readonly storagePath: string;
     log(level: LogLevel, message: string, globalId?: string, fields?: Record<string, unknown>): void;
     setExports(node: RuntimeNode, exports: ReadonlyMap<string, Value>): void;
     healthChanged(node: RuntimeNode): void;
@@ -61,5 +64,6 @@ export function createComponentContext(node: RuntimeNode, deps: ContextDeps): Co
         },
         signal: abort.signal,
         defaultHost: deps.defaultHost,
+        dataPath: path.join(deps.storagePath, node.globalId),
     };
 }

@@ -15,6 +15,8 @@
 // instance's exports and an instance's evaluation updates its `argument`
 // nodes.
 
+import os from 'node:os';
+import path from 'node:path';
 import { type Context, trace } from '@opentelemetry/api';
 import type { Analysis } from '../../../language/analysis/analyze.js';
 import { EvalError, NULL, obj, type Value } from '../../../language/eval/value.js';
@@ -53,6 +55,8 @@ export interface ControllerOptions {
     /** Evaluations waiting at most (default 1024, like Alloy). */
     readonly maxWaiting?: number;
     readonly defaultHost?: string;
+    /** Where components keep state across restarts (default: DEFAULT_STORAGE_PATH). */
+    readonly storagePath?: string;
     /** How long a component's start() or stop() may take (default 10 s). */
     readonly componentTimeoutMs?: number;
 }
@@ -62,6 +66,12 @@ export interface ApplyResult {
     readonly removed: string[];
     readonly updated: string[];
 }
+
+/**
+ * Alloy's `--storage.path` defaults to `data-alloy/` in the working directory; flowlens runs next to an
+ * editor whose working directory is arbitrary, so its default lives in the user's temporary directory.
+ */
+export const DEFAULT_STORAGE_PATH = path.join(os.tmpdir(), 'flowlens', 'data');
 
 const LOG_LEVELS = new Set(['debug', 'info', 'warn', 'error']);
 /** How long a pause or stop waits for buffered data to reach the receivers before pausing them. */
@@ -440,6 +450,7 @@ export class Controller {
                 metrics: this.options.metrics,
                 tracer: (scope) => this.options.tracing.tracer(scope),
                 defaultHost: this.options.defaultHost ?? '127.0.0.1',
+                storagePath: this.options.storagePath ?? DEFAULT_STORAGE_PATH,
                 log: this.options.log,
                 setExports: (n, exports) => this.setExports(n, exports),
                 healthChanged: (n) => this.healthChanged(n),

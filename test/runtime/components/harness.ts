@@ -4,6 +4,8 @@
 // run loopback HTTP servers. Everything binds 127.0.0.1 on ephemeral ports.
 
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { Registry } from 'prom-client';
@@ -15,10 +17,12 @@ import type {
     ComponentContext,
     ComponentDefinition,
     HealthState,
+    LogsReceiver,
     MetricsReceiver,
     TracesConsumer,
 } from '../../../server/runtime/component.js';
-import { METRICS_RECEIVER_TYPE, TRACES_CONSUMER_TYPE } from '../../../server/runtime/component.js';
+import { LOGS_RECEIVER_TYPE, METRICS_RECEIVER_TYPE, TRACES_CONSUMER_TYPE } from '../../../server/runtime/component.js';
+import type { LogEntry as LokiEntry } from '../../../server/runtime/protocols/log-entry.js';
 import type { Sample } from '../../../server/runtime/protocols/labels.js';
 import { type TraceBatch, spanCount } from '../../../server/runtime/protocols/otlp-json.js';
 
@@ -69,6 +73,8 @@ export interface LogEntry {
     fields?: Record<string, unknown>;
 }
 
+let contexts = 0;
+
 export class TestContext implements ComponentContext {
     readonly globalId: string;
     readonly localId: string;
@@ -77,6 +83,7 @@ export class TestContext implements ComponentContext {
     readonly metricLabels: Readonly<{ component_id: string; component_path: string }>;
     readonly tracer = trace.getTracer('flowlens-test');
     readonly defaultHost = '127.0.0.1';
+    readonly dataPath: string;
     readonly logs: LogEntry[] = [];
     exports: Readonly<Record<string, Value>> | undefined;
     exportsCount = 0;
@@ -85,10 +92,11 @@ export class TestContext implements ComponentContext {
     private readonly controller = new AbortController();
     readonly signal = this.controller.signal;
 
-    constructor(localId: string, options: { registry?: Registry; modulePath?: string } = {}) {
+    constructor(localId: string, options: { registry?: Registry; modulePath?: string; dataPath?: string } = {}) {
         this.localId = localId;
         this.modulePath = options.modulePath ?? '';
         this.globalId = this.modulePath === '' ? localId : `${this.modulePath}/${localId}`;
+        this.dataPath = options.dataPath ?? path.join(os.tmpdir(), 'flowlens-test-data', `${process.pid}-${++contexts}`, this.globalId);
         this.registry = options.registry ?? new Registry();
         this.metricLabels = { component_id: localId, component_path: '/' + this.modulePath };
     }
@@ -143,7 +151,7 @@ const running = new Set<Running>();
 export async function startComponent<C extends Component = Component>(
     def: ComponentDefinition,
     args: ArgumentBody,
-    options: { label?: string; registry?: Registry; modulePath?: string; start?: boolean } = {},
+    options: { label?: string; registry?: Registry; modulePath?: string; dataPath?: string; start?: boolean } = {},
 ): Promise<Running<C>> {
     const ctx = new TestContext(`${def.name}.${options.label ?? 'test'}`, options);
     const component = def.create(ctx) as C;
@@ -198,6 +206,28 @@ export function sampleSink(onAppend?: (samples: readonly Sample[]) => void | Pro
         value: undefined as unknown as Value,
     };
     sink.value = capsule(METRICS_RECEIVER_TYPE, sink.receiver);
+    return sink;
+}
+
+export interface EntrySink {
+    receiver: LogsReceiver;
+    value: Value;
+    entries: LokiEntry[];
+}
+
+/** A loki.LogsReceiver capsule that keeps every entry appended to it. */
+export function entrySink(onAppend?: (entries: readonly LokiEntry[]) => void | Promise<void>): EntrySink {
+    const sink: EntrySink = {
+        entries: [],
+        receiver: {
+            appendEntries: (entries) => {
+                sink.entries.push(...entries);
+                return onAppend?.(entries);
+            },
+        },
+        value: undefined as unknown as Value,
+    };
+    sink.value = capsule(LOGS_RECEIVER_TYPE, sink.receiver);
     return sink;
 }
 
