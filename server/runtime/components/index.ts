@@ -4,6 +4,7 @@
 import type { ComponentDefinition } from '../component.js';
 import { discoveryRelabel } from './discovery/relabel.js';
 import { localFile } from './local/file.js';
+import { lokiProcess } from './loki/process.js';
 import { IGNORED as debugIgnored, otelcolExporterDebug } from './otelcol/exporter-debug.js';
 import { IGNORED as otlphttpIgnored, otelcolExporterOtlpHttp } from './otelcol/exporter-otlphttp.js';
 import { IGNORED as batchIgnored, otelcolProcessorBatch } from './otelcol/processor-batch.js';
@@ -17,6 +18,7 @@ import { IGNORED as scrapeIgnored, prometheusScrape } from './prometheus/scrape.
 export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     discoveryRelabel,
     localFile,
+    lokiProcess,
     otelcolExporterDebug,
     otelcolExporterOtlpHttp,
     otelcolProcessorBatch,

@@ -35,6 +35,7 @@ describe('BUILTIN_COMPONENTS agree with the alloy catalog', () => {
         expect([...names].sort()).toEqual([
             'discovery.relabel',
             'local.file',
+            'loki.process',
             'otelcol.exporter.debug',
             'otelcol.exporter.otlphttp',
             'otelcol.processor.batch',
