@@ -40,6 +40,9 @@ export function symbolAt(located: Located, index: AnalysisIndex): NamedSymbol | 
         case 'node': {
             const { node, part } = located;
             if (node.stmt.node.name === 'export' && part === 'label' && node.stmt.node.label) return { kind: 'export', module: node.module, key: node.stmt.node.label };
+            // An import block is a node too; its label is the namespace.
+            const imported = index.importOfBlock.get(node.stmt.node);
+            if (imported && part === 'label') return { kind: 'import', import: imported };
             if (part === 'name') {
                 const r = node.resolution;
                 if (r.kind === 'custom') return { kind: 'declare', declare: r.declare };
@@ -51,6 +54,11 @@ export function symbolAt(located: Located, index: AnalysisIndex): NamedSymbol | 
             const { ref, index: i } = located;
             if (!ref.target) return undefined;
             const idLength = ref.traversal.names.length - ref.fields.length;
+            // `helper.x.out` names the declare; `lib.helper.x.out` the import, then the declare.
+            const r = ref.target.resolution;
+            const labelIndex = ref.target.stmt.node.$fragments.length;
+            if (i < labelIndex && r.kind === 'custom') return { kind: 'declare', declare: r.declare };
+            if (i < labelIndex && r.kind === 'imported') return i === 0 ? { kind: 'import', import: r.import } : r.declare && { kind: 'declare', declare: r.declare };
             if (i < idLength) return { kind: 'node', node: ref.target };
             const key = exportKey(ref);
             const module = moduleBehind(ref.target, config);
@@ -105,6 +113,8 @@ export function occurrencesOf(symbol: NamedSymbol, index: AnalysisIndex): Occurr
                     const dot = block.name.indexOf('.');
                     uses.push({ file: node.stmt.file, offset: start + dot + 1, end: start + block.name.length });
                 }
+                // References to an instance's exports spell the declare's name too.
+                if ((r.kind === 'custom' || r.kind === 'imported') && r.declare === d) uses.push(...referenceNameSpans(node, r.kind === 'custom' ? 0 : 1, index));
             }
             return { name: d.name, definition: labelSpan(d.stmt.file, d.stmt.node), uses };
         }
@@ -115,10 +125,16 @@ export function occurrencesOf(symbol: NamedSymbol, index: AnalysisIndex): Occurr
                 if (node.resolution.kind !== 'imported' || node.resolution.import !== imp) continue;
                 const start = node.stmt.node.$cstNode!.offset;
                 uses.push({ file: node.stmt.file, offset: start, end: start + imp.namespace.length });
+                uses.push(...referenceNameSpans(node, 0, index));
             }
             return { name: imp.namespace, definition: labelSpan(imp.stmt.file, imp.stmt.node), uses };
         }
     }
+}
+
+/** The `i`-th name of every reference to a node (a fragment of its block name). */
+function referenceNameSpans(node: NodeInfo, i: number, index: AnalysisIndex): Span[] {
+    return index.referencesTo(node).map((ref) => ({ file: ref.file, offset: ref.traversal.offsets[i], end: ref.traversal.offsets[i] + ref.traversal.names[i].length }));
 }
 
 /** Attributes named `name` on instances of `module` (custom components and Agent Flow modules). */

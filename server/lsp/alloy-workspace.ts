@@ -14,6 +14,7 @@ import { type AnalysisOptions, DEFAULT_OPTIONS } from '../../language/analysis/o
 import type { Diagnostic } from '../../language/diagnostic.js';
 import { dialectForPath } from '../../language/catalog/catalog.js';
 import { DiskFileHost, type FileHost } from '../../language/model/host.js';
+import { OverlayFileHost } from '../../language/model/overlay-host.js';
 import type { SourceFile } from '../../language/model/source-file.js';
 import { directoryConfiguration } from '../../language/workspace/configurations.js';
 import { isConfigFileName } from '../../language/workspace/files.js';
@@ -110,6 +111,18 @@ export class AlloyWorkspace {
             if (doc.uri.scheme === 'file') this.analyzeDirectory(path.dirname(doc.uri.fsPath));
         }
         return [...this.analyses.values()];
+    }
+
+    /**
+     * The analysis a configuration would have with some files' text replaced or
+     * created (absolute path → text); nothing is written. Undefined for a
+     * configuration the workspace does not hold.
+     */
+    analysisWith(analysis: Analysis, texts: ReadonlyMap<string, string>): Analysis | undefined {
+        const dir = [...this.analyses].find(([, a]) => a === analysis)?.[0];
+        if (dir === undefined) return undefined;
+        const host = new OverlayFileHost(this.host, texts);
+        return analyzeConfiguration(directoryConfiguration(dir, host), host, this.options, dir);
     }
 
     /** Diagnostics of one file, from every configuration that includes it. */

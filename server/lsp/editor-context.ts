@@ -67,13 +67,23 @@ export function rangeIn(file: SourceFile, offset: number, end: number): Range {
     return locationOf(file, offset, end).range;
 }
 
-/** Core text edits (offsets) as an LSP WorkspaceEdit; files are looked up in the analysis. */
-export function workspaceEdit(analysis: Analysis, edits: readonly TextEdit[]): { changes: Record<string, Array<{ range: Range; newText: string }>> } {
+/** Core text edits (offsets) as an LSP WorkspaceEdit; files are looked up in the analyses. */
+export function workspaceEdit(analyses: Analysis | readonly Analysis[], edits: readonly TextEdit[]): { changes: Record<string, Array<{ range: Range; newText: string }>> } {
+    const all = Array.isArray(analyses) ? (analyses as readonly Analysis[]) : [analyses as Analysis];
     const changes: Record<string, Array<{ range: Range; newText: string }>> = {};
     for (const e of edits) {
-        const file = analysis.configuration.files.find((f) => f.path === e.file && !f.host);
-        if (!file) continue;
+        const file = fileOf(all, e.file);
+        if (!file) throw new Error(`an edit of ${e.file}, which no configuration read`);
         (changes[uriOfPath(e.file)] ??= []).push({ range: lineMap(file).range(e.offset, e.end), newText: e.newText });
     }
     return { changes };
+}
+
+/** A file (not embedded content) some analysis read. */
+export function fileOf(analyses: readonly Analysis[], filePath: string): SourceFile | undefined {
+    for (const a of analyses) {
+        const file = a.configuration.files.find((f) => f.path === filePath && !f.host);
+        if (file) return file;
+    }
+    return undefined;
 }

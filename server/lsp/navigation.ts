@@ -1,14 +1,13 @@
-// Go to definition, find references and rename, all from the symbols of the
+// Go to definition and find references, from the symbols of the
 // analysis (language/analysis/symbols.ts), across every file of the configuration.
 
 import type { LangiumDocument } from 'langium';
-import type { DefinitionProvider, ReferencesProvider, RenameProvider } from 'langium/lsp';
-import { type DefinitionParams, type Location, type LocationLink, type Range, type ReferenceParams, type RenameParams, ResponseError, type TextDocumentPositionParams, type WorkspaceEdit } from 'vscode-languageserver';
+import type { DefinitionProvider, ReferencesProvider } from 'langium/lsp';
+import type { DefinitionParams, Location, LocationLink, ReferenceParams, TextDocumentPositionParams } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { occurrencesOf, type Span, symbolAt } from '../../language/analysis/symbols.js';
-import { isValidIdentifier } from '../../language/syntax/chars.js';
 import type { AlloyWorkspace } from './alloy-workspace.js';
-import { contextAt, locationOf, rangeIn, workspaceEdit } from './editor-context.js';
+import { contextAt, locationOf } from './editor-context.js';
 
 function symbolContext(workspace: AlloyWorkspace, document: LangiumDocument, position: TextDocumentPositionParams['position']) {
     const ctx = contextAt(workspace, document, position);
@@ -50,28 +49,5 @@ export class AlloyReferencesProvider implements ReferencesProvider {
         const { occurrences } = found;
         const spans = [...(params.context.includeDeclaration && occurrences.definition ? [occurrences.definition] : []), ...occurrences.uses];
         return spans.map(toLocation);
-    }
-}
-
-export class AlloyRenameProvider implements RenameProvider {
-    constructor(private readonly workspace: () => AlloyWorkspace) {}
-
-    prepareRename(document: LangiumDocument, params: TextDocumentPositionParams): Range | undefined {
-        const found = symbolContext(this.workspace(), document, params.position);
-        if (!found) return undefined;
-        const { occurrences, ctx } = found;
-        // The span under the cursor, so the editor selects exactly the name.
-        const spans = [occurrences.definition, ...occurrences.uses].filter((s): s is Span => !!s);
-        const here = spans.find((s) => s.file.path === ctx.path && ctx.offset >= s.offset && ctx.offset <= s.end);
-        return here ? rangeIn(here.file, here.offset, here.end) : undefined;
-    }
-
-    rename(document: LangiumDocument, params: RenameParams): WorkspaceEdit | undefined {
-        const found = symbolContext(this.workspace(), document, params.position);
-        if (!found) return undefined;
-        if (!isValidIdentifier(params.newName)) throw new ResponseError(0, `"${params.newName}" is not a valid Alloy identifier`);
-        const { occurrences, ctx } = found;
-        const spans = [occurrences.definition, ...occurrences.uses].filter((s): s is Span => !!s && !s.file.host);
-        return workspaceEdit(ctx.analysis, spans.map((s) => ({ file: s.file.path, offset: s.offset, end: s.end, newText: params.newName })));
     }
 }
