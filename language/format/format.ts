@@ -2,6 +2,11 @@
 // where lines, alignment runs and indentation begin, following Alloy's rules
 // (blank line before blocks, `{ }` for empty bodies, trailing commas when a
 // closing bracket is on its own line, source line breaks kept in lists).
+// Where Alloy's printer is not idempotent, it differs so that formatting the
+// output again changes nothing: alignment runs end after a statement or field
+// value that spans lines in the output (Alloy looks at the source), `.`, `=`
+// and parentheses are written at their source positions so comments next to
+// them stay put, and comments inside a dotted block name go before the name.
 
 import type * as ast from '../syntax/ast.js';
 import { goQuote } from '../syntax/chars.js';
@@ -78,6 +83,10 @@ class PositionMap implements SourcePositions {
     line(offset: number): number {
         return this.parsed.lines.line(offset);
     }
+
+    textAt(offset: number, length: number): string {
+        return this.parsed.source.text.slice(offset, offset + length);
+    }
 }
 
 const start = (n: { $cstNode?: { offset: number } }) => n.$cstNode!.offset;
@@ -86,10 +95,6 @@ const lastChar = (n: { $cstNode?: { end: number } }) => n.$cstNode!.end - 1;
 
 class Walker {
     constructor(private readonly p: Printer, private readonly pos: PositionMap) {}
-
-    private lines(node: ast.Statement | ast.Expression): number {
-        return this.pos.line(lastChar(node)) - this.pos.line(start(node)) + 1;
-    }
 
     private differentLines(a: number, b: number): boolean {
         return this.pos.line(a) !== this.pos.line(b);
@@ -106,10 +111,11 @@ class Walker {
             if (i > 0 && !spaced && this.pos.line(start(s)) - this.pos.line(lastChar(stmts[i - 1])) > 1) {
                 p.ws(Ws.Formfeed); // keep a blank line from the source
             }
+            p.markNextToken();
             if (s.$type === 'Attribute') this.attribute(s);
             else this.block(s);
             // A statement spanning lines ends the alignment run.
-            p.ws(this.lines(s) > 1 ? Ws.Formfeed : Ws.Newline);
+            p.ws(p.linesSinceMark() > 1 ? Ws.Formfeed : Ws.Newline);
         });
     }
 
@@ -118,6 +124,7 @@ class Walker {
         p.at(s.$nameOffset);
         p.ident(s.name);
         p.ws(Ws.VTab);
+        p.at(s.$assignOffset);
         p.token(Tok.ASSIGN);
         p.ws(Ws.Blank);
         this.expr(s.value);
@@ -125,8 +132,12 @@ class Walker {
 
     private block(s: ast.Block): void {
         const p = this.p;
-        p.at(start(s));
-        p.ident(s.$fragments.join('.'));
+        const name = s.$fragments.join('.');
+        const afterName = s.label ? s.$labelOffset : s.$lcurly;
+        // Comments between the fragments of a name (`a./* c */b`) cannot stay there once the
+        // name is printed as one identifier: they go before it, where they cannot end the statement.
+        p.at(this.pos.textAt(start(s), name.length) === name ? start(s) : afterName);
+        p.ident(name);
         if (s.label) {
             p.ws(Ws.Blank);
             p.at(s.$labelOffset);
@@ -172,7 +183,9 @@ class Walker {
                 break;
             case 'AccessExpression':
                 this.expr(e.receiver);
+                p.at(e.$dotOffset);
                 p.token(Tok.DOT);
+                p.at(e.$memberOffset);
                 p.ident(e.member);
                 break;
             case 'IndexExpression':
@@ -200,8 +213,10 @@ class Walker {
                 this.expr(e.right);
                 break;
             case 'ParenExpression':
+                p.at(start(e));
                 p.token(Tok.LPAREN);
                 this.expr(e.inner);
+                p.at(lastChar(e));
                 p.token(Tok.RPAREN);
                 break;
             case 'ArrayExpression':
@@ -250,10 +265,11 @@ class Walker {
         p.token(Tok.LCURLY);
         p.ws(Ws.Indent);
         let prev = start(e);
+        let previousValueLines = 0;
         e.fields.forEach((field, i) => {
             if (this.differentLines(prev, start(field))) {
                 // Align `=` with the previous field unless that one spanned lines.
-                p.ws(i > 0 && this.lines(e.fields[i - 1].value) === 1 ? Ws.Newline : Ws.Formfeed);
+                p.ws(i > 0 && previousValueLines === 1 ? Ws.Newline : Ws.Formfeed);
             } else if (i > 0) {
                 p.ws(Ws.Blank);
             }
@@ -262,9 +278,12 @@ class Walker {
             if (field.$quoted) p.literal(Tok.STRING, goQuote(field.name));
             else p.ident(field.name);
             p.ws(Ws.VTab);
+            p.at(field.$assignOffset);
             p.token(Tok.ASSIGN);
             p.ws(Ws.Blank);
+            p.markNextToken();
             this.expr(field.value);
+            previousValueLines = p.linesSinceMark();
             if (i + 1 < e.fields.length) p.token(Tok.COMMA);
         });
         const rcurly = lastChar(e);
@@ -285,6 +304,7 @@ class Walker {
     private call(e: ast.CallExpression): void {
         const p = this.p;
         this.expr(e.callee);
+        p.at(e.$lparen);
         p.token(Tok.LPAREN);
         let prev = e.$lparen;
         e.args.forEach((arg, i) => {
@@ -305,6 +325,7 @@ class Walker {
             p.token(Tok.COMMA);
             p.ws(Ws.Formfeed);
         }
+        p.at(e.$rparen);
         p.token(Tok.RPAREN);
     }
 }

@@ -7,7 +7,7 @@
 
 import type { Comment, CommentGroup } from '../syntax/ast.js';
 import { Tok, tokenName } from '../syntax/token.js';
-import { ESCAPE, TabWriter } from './tabwriter.js';
+import { alignColumns, ESCAPE } from './tabwriter.js';
 
 /** Where a source offset is in Alloy's terms: byte offset, line, byte column. */
 export interface SourcePositions {
@@ -46,6 +46,7 @@ export const enum Ws {
 /** Marks "the last thing written was whitespace" (Alloy's token.LITERAL). */
 const LAST_WAS_WHITESPACE = -1;
 const MAX_NEWLINES = 2;
+const TABS = Array.from({ length: 16 }, (_, n) => '\t'.repeat(n));
 
 interface PendingComments {
     groups: readonly CommentGroup[];
@@ -56,7 +57,8 @@ interface PendingComments {
 }
 
 export class Printer {
-    private output = '';
+    /** The printed pieces, joined once at the end. */
+    private readonly output: string[] = [];
     private indent = 0;
     private lastTok: number = Tok.EOF;
     private whitespace: Ws[] = [];
@@ -69,6 +71,10 @@ export class Printer {
     /** The position in output space (only line and column are used). */
     private readonly out = new Position(0, 1, 1);
     private readonly scratch = new Position();
+    /** Output lines that marked tokens started on (a stack: marks nest with the AST). */
+    private readonly marks: number[] = [];
+    /** Marks from this index on wait for the next token. */
+    private pendingMarks = 0;
 
     constructor(comments: readonly CommentGroup[], private readonly positions: SourcePositions, private readonly byteLength: (s: string) => number) {
         this.comments = { groups: comments, index: 0, current: [], at: -1 };
@@ -82,12 +88,11 @@ export class Printer {
 
     // ---- what the walker sends -----------------------------------------
 
-    ws(...items: Ws[]): void {
-        for (const w of items) {
-            if (w === Ws.Ignore) continue;
-            this.whitespace.push(w);
-            this.lastTok = LAST_WAS_WHITESPACE;
-        }
+    ws(first: Ws, second = Ws.Ignore): void {
+        if (first === Ws.Ignore) return;
+        this.whitespace.push(first);
+        if (second !== Ws.Ignore) this.whitespace.push(second);
+        this.lastTok = LAST_WAS_WHITESPACE;
     }
 
     /** Moves the source-space position to a known token offset. */
@@ -116,13 +121,28 @@ export class Printer {
         this.emit(text, false);
     }
 
+    /** Asks the next token to remember the output line it starts on. */
+    markNextToken(): void {
+        this.marks.push(0);
+    }
+
+    /**
+     * How many output lines the text from the marked token to the last written
+     * one spans. The walker decides on alignment runs from the lines a node
+     * takes in the output rather than in the source (as Alloy does), so that
+     * formatting twice gives the same result as formatting once.
+     */
+    linesSinceMark(): number {
+        const line = this.marks.pop()!;
+        this.pendingMarks = Math.min(this.pendingMarks, this.marks.length);
+        return this.out.line - line + 1;
+    }
+
     /** Writes pending comments and returns the formatted text (without Alloy's final newline). */
     finish(): string {
         const end = Number.MAX_SAFE_INTEGER;
         this.flush(new Position(end, end, end), Tok.EOF);
-        const tw = new TabWriter();
-        tw.write(this.output);
-        return trimTrailingSpace(tw.finish());
+        return trimTrailingSpace(alignColumns(this.output.join('')));
     }
 
     // ---- internals -------------------------------------------------------
@@ -130,6 +150,8 @@ export class Printer {
     private emit(text: string, escape: boolean): void {
         const next = this.scratch.copy(this.pos);
         this.flush(next, this.lastTok);
+        for (let i = this.pendingMarks; i < this.marks.length; i++) this.marks[i] = this.out.line;
+        this.pendingMarks = this.marks.length;
         this.writeString(next, text, escape);
     }
 
@@ -214,8 +236,10 @@ export class Printer {
 
     private writeString(pos: Position, s: string, escape: boolean): void {
         if (this.out.column === 1) this.writeIndent();
+
         this.pos.copy(pos);
-        this.output += escape ? ESCAPE + s + ESCAPE : s;
+        if (escape) this.output.push(ESCAPE, s, ESCAPE);
+        else this.output.push(s);
 
         let newlines = 0;
         let lastNewline = 0;
@@ -243,7 +267,7 @@ export class Printer {
 
     private writeIndent(): void {
         const depth = this.indent;
-        this.output += '\t'.repeat(depth);
+        if (depth > 0) this.output.push(depth < TABS.length ? TABS[depth] : '\t'.repeat(depth));
         this.pos.offset += depth;
         this.pos.column += depth;
         this.out.column += depth;
@@ -252,7 +276,7 @@ export class Printer {
     /** Writes a whitespace character n times. */
     private writeByte(ch: string, n: number): void {
         if (this.out.column === 1) this.writeIndent();
-        this.output += n === 1 ? ch : ch.repeat(n);
+        this.output.push(n === 1 ? ch : ch.repeat(n));
         this.pos.offset += n;
         if (ch === '\n' || ch === '\f') {
             this.pos.line += n;
@@ -277,53 +301,24 @@ export class Printer {
                 default: this.writeByte(String.fromCharCode(w), 1);
             }
         }
-        if (n >= ws.length) ws.length = 0;
+        if (n >= ws.length) this.whitespace = [];
         else ws.splice(0, n);
     }
 }
 
 /**
  * Removes trailing blanks and tabs from every line and the ESCAPE markers,
- * leaving escaped text untouched.
+ * leaving escaped text untouched (Alloy's trimmer).
  */
 function trimTrailingSpace(text: string): string {
-    const out: string[] = [];
-    let state: 'space' | 'text' | 'escape' = 'space';
-    let space = '';
-    let start = 0;
-    for (let i = 0; i < text.length; i++) {
-        const ch = text.charCodeAt(i);
-        if (state === 'escape') {
-            if (ch === 0xff) {
-                out.push(text.slice(start, i));
-                state = 'space';
-                space = '';
-            }
-            continue;
-        }
-        const isSpace = ch === 0x20 || ch === 0x09 || ch === 0x0b;
-        const isNewline = ch === 0x0a || ch === 0x0c;
-        if (state === 'text') {
-            if (!isSpace && !isNewline && ch !== 0xff) continue;
-            out.push(text.slice(start, i));
-            state = 'space';
-            space = '';
-        }
-        if (isSpace) {
-            space += ch === 0x20 ? ' ' : '\t';
-        } else if (isNewline) {
-            space = '';
-            out.push('\n');
-        } else if (ch === 0xff) {
-            if (space) out.push(space);
-            state = 'escape';
-            start = i + 1;
-        } else {
-            if (space) out.push(space);
-            state = 'text';
-            start = i;
-        }
+    const parts = text.split(ESCAPE);
+    // Even parts are plain text, odd parts were between two ESCAPE characters.
+    for (let i = 0; i < parts.length; i += 2) {
+        const last = i === parts.length - 1;
+        parts[i] = parts[i].replace(last ? TRAILING_AT_END : TRAILING, '').replace(/\f/g, '\n').replace(/\v/g, '\t');
     }
-    if (state !== 'space') out.push(text.slice(start));
-    return out.join('');
+    return parts.join('');
 }
+
+const TRAILING = /[ \t\v]+(?=[\n\f])/g;
+const TRAILING_AT_END = /[ \t\v]+(?=[\n\f])|[ \t\v]+$/g;

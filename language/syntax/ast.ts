@@ -25,6 +25,7 @@ declare module '../generated/ast.js' {
     interface Attribute {
         /** Offset of the name (the statement's start). */
         $nameOffset: number;
+        $assignOffset: number;
     }
     interface Block {
         /** The dotted name split into fragments (`prometheus.scrape` → ['prometheus', 'scrape']). */
@@ -35,6 +36,7 @@ declare module '../generated/ast.js' {
         $rcurly: number;
     }
     interface AccessExpression {
+        $dotOffset: number;
         $memberOffset: number;
     }
     interface IndexExpression {
@@ -51,6 +53,7 @@ declare module '../generated/ast.js' {
     interface ObjectField {
         /** True when the key was written as a string (its raw text between the quotes is `name`). */
         $quoted: boolean;
+        $assignOffset: number;
     }
 }
 

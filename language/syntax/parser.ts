@@ -218,6 +218,7 @@ class Parser {
         }
         switch (this.tok()) {
             case Tok.ASSIGN: {
+                const assign = this.pos;
                 this.next();
                 if (name.fragments.length !== 1) {
                     const joined = name.fragments.join('.');
@@ -230,6 +231,7 @@ class Parser {
                     name: name.fragments[0],
                     value,
                     $nameOffset: name.start,
+                    $assignOffset: assign,
                 });
             }
             case Tok.LCURLY: {
@@ -381,6 +383,7 @@ class Parser {
             links++;
             switch (tok) {
                 case Tok.DOT: {
+                    const dot = this.pos;
                     this.next();
                     const pos = this.pos;
                     const isIdent = this.tok() === Tok.IDENT;
@@ -391,6 +394,7 @@ class Parser {
                         receiver: primary,
                         member: isIdent ? member : '',
                         $memberOffset: pos,
+                        $dotOffset: dot,
                     });
                     break;
                 }
@@ -535,9 +539,9 @@ class Parser {
             this.addError(`expected field name (string or identifier), got ${tokenName(this.tok())}`);
             this.advance(Tok.ASSIGN);
         }
-        this.expect(Tok.ASSIGN);
+        const assign = this.expect(Tok.ASSIGN).pos;
         const value = this.parseExpression();
-        return this.node<ast.ObjectField>('ObjectField', start, Math.max(value.$cstNode!.end, start + 1), { name, value, $quoted: quoted });
+        return this.node<ast.ObjectField>('ObjectField', start, Math.max(value.$cstNode!.end, start + 1), { name, value, $quoted: quoted, $assignOffset: assign });
     }
 
     // ---- nesting limit ---------------------------------------------------

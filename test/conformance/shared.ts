@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const SHARED = path.resolve(__dirname, '../../../shared');
+/** ../shared next to the checkout, or FLOWLENS_SHARED (for checkouts that live elsewhere). */
+export const SHARED = process.env.FLOWLENS_SHARED ?? path.resolve(__dirname, '../../../shared');
 export const ALLOY_CORPUS = path.join(SHARED, 'alloy/corpus');
 
 export function sharedAvailable(): boolean {
