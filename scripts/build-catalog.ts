@@ -1,10 +1,12 @@
-// Generates language/catalog/generated/{alloy,river}.json from the reference docs.
+// Generates language/catalog/generated/{alloy,river}.json: Alloy's from its Go source,
+// Agent Flow's from its reference docs.
 //
 //   npx tsx scripts/build-catalog.ts [--shared DIR] [--out DIR] [--verbose]
 //
-// --shared defaults to ../shared relative to the project root and must contain
+// --shared defaults to ../shared relative to the project root and must contain alloy/go,
 // alloy/docs/reference and agent-flow/docs/reference. Only facts are extracted (names,
-// types, defaults, required flags, stability, docs links); no description text.
+// types, defaults, required flags, stability, docs links); no description text. Prints
+// how many components and fields it read and every fact where the docs disagree (Go wins).
 
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -76,14 +78,28 @@ function summarize(report: BuildReport, verbose: boolean): void {
     }
 }
 
-function main(): void {
+function summarizeGo(report: BuildReport, verbose: boolean): void {
+    const go = report.go;
+    if (!go) return;
+    const byFact = new Map<string, number>();
+    for (const d of go.disagreements) byFact.set(d.fact, (byFact.get(d.fact) ?? 0) + 1);
+    console.log(
+        `alloy Go source: ${go.files} files, ${go.components} components, ${go.configBlocks} config blocks, ${go.fields} fields; ` +
+            `${go.disagreements.length} facts where the docs disagree, Go's value kept (${[...byFact].map(([f, n]) => `${f} ${n}`).join(', ')})`,
+    );
+    for (const p of go.problems) console.log(`  problem: ${p}`);
+    if (go.opaque.size) console.log(`  types outside the Go tree, read as any: ${[...go.opaque.keys()].sort().join(', ')}`);
+    if (verbose) for (const d of go.disagreements) console.log(`  ${d.component}${d.path ? ` ${d.path}` : ''}: ${d.fact}: docs ${d.docs}, go ${d.go}`);
+}
+
+async function main(): Promise<void> {
     const options = parseArgs(process.argv.slice(2));
     for (const sub of REQUIRED_DOC_DIRS) {
         if (!existsSync(join(options.shared, sub))) {
-            fail(`docs not found: ${join(options.shared, sub)} (pass --shared DIR pointing at the reference data)`);
+            fail(`source not found: ${join(options.shared, sub)} (pass --shared DIR pointing at the reference data)`);
         }
     }
-    const { results, written } = writeCatalogs(options.shared, options.out);
+    const { results, written } = await writeCatalogs(options.shared, options.out);
     for (const result of results) {
         const c = result.catalog;
         const path = written[c.dialect];
@@ -92,11 +108,8 @@ function main(): void {
                 `${Object.keys(c.stdlib).length} stdlib entries, ${statSync(path).size} bytes`,
         );
         summarize(result.report, options.verbose);
+        summarizeGo(result.report, options.verbose);
     }
 }
 
-try {
-    main();
-} catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-}
+main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

@@ -1,5 +1,5 @@
 // Typed access to the generated component catalogs (language/catalog/generated/*.json,
-// produced by scripts/build-catalog.ts). The JSON is imported statically so esbuild
+// produced by scripts/build-catalog.ts from Alloy's Go source and the reference docs). The JSON is imported statically so esbuild
 // bundles it into the language server and the CLI; no file system access at runtime.
 
 import alloyJson from './generated/alloy.json';

@@ -1,5 +1,6 @@
-// The shape of flowlens' component catalogs (language/catalog/generated/*.json),
-// generated from the component reference docs by scripts/build-catalog.ts.
+// The shape of flowlens' component catalogs (language/catalog/generated/*.json), generated
+// by scripts/build-catalog.ts: for Alloy from its Go source (argument structs, SetToDefault,
+// component.Register), with a docs link per page; for Agent Flow from its reference docs.
 // Facts only: names, types, defaults, required flags, stability, a docs link.
 
 export type Dialect = 'alloy' | 'river';
@@ -9,11 +10,17 @@ export type Stability = 'experimental' | 'public-preview' | 'generally-available
 
 export interface AttributeSchema {
     readonly name: string;
-    /** The type as the docs write it: `string`, `duration`, `list(map(string))`, `capsule(...)`, `any`, ... */
+    /**
+     * The Alloy type. From Go: `string`, `number`, `bool`, `duration`, `bytes` (a size such as
+     * `"10KiB"` or a number), `secret`, `optional_secret`, `capsule(pkg.Type)`, `list(T)`,
+     * `map(T)`, `object`, `any`. Agent Flow's docs-derived catalog writes the docs' words.
+     */
     readonly type: string;
     readonly required: boolean;
-    /** The default as written in the docs table (an Alloy expression or prose), when there is one. */
+    /** The default as an Alloy expression (from SetToDefault where it is a literal; else the docs' value). */
     readonly default?: string;
+    /** The accepted values, where the Go type names them as constants. */
+    readonly enum?: readonly string[];
 }
 
 export interface BlockSchema {
@@ -33,6 +40,10 @@ export interface BlockSchema {
      * loki.process `stage.match`, which nests any `stage.*` block.
      */
     readonly blocksFrom?: readonly string[];
+    /** The block may be given more than once (a slice in Go); otherwise only once. */
+    readonly multiple?: boolean;
+    /** The block takes a label (`rule "name" { ... }`); absent: labels are not allowed. */
+    readonly label?: 'required';
 }
 
 export interface ExportSchema {
@@ -70,8 +81,13 @@ export interface StdlibEntry {
 
 export interface Catalog {
     readonly dialect: Dialect;
-    /** Where the facts came from, e.g. `grafana/alloy docs @66ebea856d`. */
+    /** Where the facts came from, e.g. `grafana/alloy Go source @66ebea856d, docs @66ebea856d`. */
     readonly source: string;
+    /**
+     * The release (or commit) of Alloy / Agent Flow the catalog describes. One catalog file
+     * holds one version; more versions are more files (`alloy@VERSION.json`) keyed by it.
+     */
+    readonly version?: string;
     readonly components: Readonly<Record<string, ComponentSchema>>;
     readonly configBlocks: Readonly<Record<string, ComponentSchema>>;
     readonly stdlib: Readonly<Record<string, StdlibEntry>>;

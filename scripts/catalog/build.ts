@@ -1,12 +1,16 @@
-// Builds the two catalogs (alloy, river) from the reference docs and serializes them
-// deterministically. Used by scripts/build-catalog.ts and by the freshness test.
+// Builds the two catalogs and serializes them deterministically: Alloy's from its Go source
+// (../shared/alloy/go) with the docs adding page links, Agent Flow's from its reference docs
+// (no Go source for it here). Used by scripts/build-catalog.ts and by the drift test.
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { BlockSchema, Catalog, ComponentSchema, Dialect, StdlibEntry } from '../../language/catalog/schema.js';
+import type { AttributeSchema, BlockSchema, Catalog, ComponentSchema, Dialect, StdlibEntry } from '../../language/catalog/schema.js';
 import { parseComponentPage, type ComponentCopy, type PageReport } from './components.js';
 import { IncludeResolver } from './includes.js';
 import type { FrontMatter } from './markdown.js';
+import { readGoCatalog } from './go/components.js';
+import { mergeComponent, type Disagreement } from './go/merge.js';
+import { GoSource } from './go/source.js';
 import { parseAlloyStdlib, parseRiverStdlib } from './stdlib.js';
 
 /** Where each dialect's docs live below the shared directory. */
@@ -92,6 +96,20 @@ export interface BuildReport {
     readonly pages: readonly PageReport[];
     readonly missingIncludes: readonly string[];
     readonly problems: string[];
+    /** Set when the catalog comes from Go source. */
+    readonly go?: GoReport;
+}
+
+export interface GoReport {
+    readonly files: number;
+    readonly components: number;
+    readonly configBlocks: number;
+    readonly fields: number;
+    /** Facts where the docs said otherwise; Go's value is in the catalog. */
+    readonly disagreements: readonly Disagreement[];
+    /** Go types outside the tree that the generator could not map (their fields are `any`). */
+    readonly opaque: ReadonlyMap<string, number>;
+    readonly problems: readonly string[];
 }
 
 export interface BuildResult {
@@ -169,14 +187,65 @@ export function buildCatalog(sharedDir: string, dialect: Dialect): BuildResult {
         stdlib[entry.name] = entry;
     }
 
+    const commit = sourceCommit(source.root);
     const catalog: Catalog = {
         dialect,
-        source: `${source.repo} docs @${sourceCommit(source.root)}`,
+        source:
+            dialect === 'river'
+                ? `${source.repo} docs @${commit} (Agent Flow v0.40: derived from the reference docs, as no Go source for it is at hand)`
+                : `${source.repo} docs @${commit}`,
+        version: dialect === 'river' ? 'v0.40' : commit,
         components,
         configBlocks,
         stdlib,
     };
     return { catalog, report: { dialect, pages, missingIncludes: [...resolver.missing].sort(), problems } };
+}
+
+/** The Go source tree the Alloy catalog is generated from, below the shared directory. */
+export const GO_SOURCE_DIR = 'alloy/go';
+
+/**
+ * The Alloy catalog from Go source: components and the config blocks whose structs are in the
+ * tree come from Go; the docs give page links, the other config blocks (declare, foreach,
+ * import.*, remotecfg) and the stdlib.
+ */
+export async function buildAlloyFromGo(sharedDir: string, fromDocs: BuildResult): Promise<BuildResult> {
+    const source = await GoSource.load(join(sharedDir, GO_SOURCE_DIR));
+    const go = readGoCatalog(source);
+    const docs = fromDocs.catalog;
+    const disagreements: Disagreement[] = [];
+    const components: Record<string, ComponentSchema> = {};
+    for (const schema of Object.values(go.components)) {
+        const url = `https://grafana.com/docs/alloy/latest/reference/components/${schema.name.split('.')[0]}/${schema.name}/`;
+        components[schema.name] = mergeComponent(schema, docs.components[schema.name], url, disagreements);
+    }
+    for (const name of Object.keys(docs.components)) {
+        if (!components[name]) disagreements.push({ component: name, path: '', fact: 'component', docs: name, go: '(not registered)' });
+    }
+    const configBlocks: Record<string, ComponentSchema> = { ...docs.configBlocks };
+    for (const schema of Object.values(go.configBlocks)) {
+        const url = `https://grafana.com/docs/alloy/latest/reference/config-blocks/${schema.name}/`;
+        configBlocks[schema.name] = mergeComponent(schema, docs.configBlocks[schema.name], url, disagreements);
+    }
+    const commit = sourceCommit(join(sharedDir, 'alloy'));
+    const catalog: Catalog = {
+        ...docs,
+        source: `grafana/alloy Go source @${commit} (argument structs, defaults, registrations); docs @${commit} (links, declare/foreach/import/remotecfg blocks, stdlib)`,
+        version: commit,
+        components,
+        configBlocks,
+    };
+    const report: GoReport = {
+        files: source.fileCount,
+        components: Object.keys(go.components).length,
+        configBlocks: Object.keys(go.configBlocks).length,
+        fields: go.resolver.stats.fields,
+        disagreements,
+        opaque: go.resolver.stats.opaque,
+        problems: go.problems,
+    };
+    return { catalog, report: { ...fromDocs.report, go: report } };
 }
 
 function applyFacts(schema: ComponentSchema, problems: string[]): ComponentSchema {
@@ -228,6 +297,7 @@ export function serializeCatalog(catalog: Catalog): string {
     const ordered = {
         dialect: catalog.dialect,
         source: catalog.source,
+        ...(catalog.version !== undefined ? { version: catalog.version } : {}),
         components: sortedRecord(catalog.components, orderComponent),
         configBlocks: sortedRecord(catalog.configBlocks, orderComponent),
         stdlib: sortedRecord(catalog.stdlib, orderStdlib),
@@ -243,12 +313,7 @@ function orderComponent(c: ComponentSchema): ComponentSchema {
         ...(c.community ? { community: true } : {}),
         label: c.label,
         docs: c.docs,
-        attributes: c.attributes.map((a) => ({
-            name: a.name,
-            type: a.type,
-            required: a.required,
-            ...(a.default !== undefined ? { default: a.default } : {}),
-        })),
+        attributes: c.attributes.map(orderAttribute),
         blocks: c.blocks.map(orderBlock),
         exports: c.exports.map((e) => ({ name: e.name, type: e.type })),
     };
@@ -258,15 +323,22 @@ function orderBlock(b: BlockSchema): BlockSchema {
     return {
         name: b.name,
         required: b.required,
-        attributes: b.attributes.map((a) => ({
-            name: a.name,
-            type: a.type,
-            required: a.required,
-            ...(a.default !== undefined ? { default: a.default } : {}),
-        })),
+        attributes: b.attributes.map(orderAttribute),
         blocks: b.blocks.map(orderBlock),
         ...(b.freeform ? { freeform: true } : {}),
         ...(b.blocksFrom ? { blocksFrom: [...b.blocksFrom] } : {}),
+        ...(b.multiple ? { multiple: true } : {}),
+        ...(b.label ? { label: b.label } : {}),
+    };
+}
+
+function orderAttribute(a: AttributeSchema): AttributeSchema {
+    return {
+        name: a.name,
+        type: a.type,
+        required: a.required,
+        ...(a.default !== undefined ? { default: a.default } : {}),
+        ...(a.enum !== undefined ? { enum: [...a.enum] } : {}),
     };
 }
 
@@ -284,15 +356,19 @@ function orderStdlib(e: StdlibEntry): StdlibEntry {
 export const DIALECTS: readonly Dialect[] = ['alloy', 'river'];
 
 /** Builds and serializes both catalogs: `{ alloy: '...json...', river: '...json...' }`. */
-export function buildAll(sharedDir: string): { results: BuildResult[]; files: Record<Dialect, string> } {
-    const results = DIALECTS.map((d) => buildCatalog(sharedDir, d));
+export async function buildAll(sharedDir: string): Promise<{ results: BuildResult[]; files: Record<Dialect, string> }> {
+    const results: BuildResult[] = [];
+    for (const d of DIALECTS) {
+        const fromDocs = buildCatalog(sharedDir, d);
+        results.push(d === 'alloy' ? await buildAlloyFromGo(sharedDir, fromDocs) : fromDocs);
+    }
     const files = Object.fromEntries(results.map((r) => [r.catalog.dialect, serializeCatalog(r.catalog)])) as Record<Dialect, string>;
     return { results, files };
 }
 
 /** Builds both catalogs and writes `<outDir>/alloy.json` and `<outDir>/river.json`. */
-export function writeCatalogs(sharedDir: string, outDir: string): { results: BuildResult[]; written: Record<Dialect, string> } {
-    const { results, files } = buildAll(sharedDir);
+export async function writeCatalogs(sharedDir: string, outDir: string): Promise<{ results: BuildResult[]; written: Record<Dialect, string> }> {
+    const { results, files } = await buildAll(sharedDir);
     mkdirSync(outDir, { recursive: true });
     const written = {} as Record<Dialect, string>;
     for (const dialect of DIALECTS) {
@@ -303,4 +379,4 @@ export function writeCatalogs(sharedDir: string, outDir: string): { results: Bui
 }
 
 /** The doc trees the builder reads, relative to the shared directory. */
-export const REQUIRED_DOC_DIRS: readonly string[] = ['alloy/docs/reference', 'agent-flow/docs/reference'];
+export const REQUIRED_DOC_DIRS: readonly string[] = ['alloy/docs/reference', 'agent-flow/docs/reference', GO_SOURCE_DIR];

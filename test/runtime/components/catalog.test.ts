@@ -11,7 +11,10 @@ function compare(ours: Pick<ArgumentSchema, 'attributes' | 'blocks'>, theirs: { 
         const c = theirs.attributes.find((x) => x.name === a.name);
         if (c === undefined) problems.push(`${path}${a.name}: not in the catalog`);
         else {
-            if (c.type !== a.type) problems.push(`${path}${a.name}: type ${a.type}, catalog says ${c.type}`);
+            // A size (Go units.Base2Bytes) is a number or a string such as "10MiB"; the runtime
+            // declares the one form it reads.
+            const size = c.type === 'bytes' && (a.type === 'string' || a.type === 'int');
+            if (c.type !== a.type && !size) problems.push(`${path}${a.name}: type ${a.type}, catalog says ${c.type}`);
             if (c.required !== a.required) problems.push(`${path}${a.name}: required=${a.required}, catalog says ${c.required}`);
         }
     }
