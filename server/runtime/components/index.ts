@@ -5,6 +5,7 @@ import type { ComponentDefinition } from '../component.js';
 import { discoveryRelabel } from './discovery/relabel.js';
 import { localFile } from './local/file.js';
 import { lokiProcess } from './loki/process.js';
+import { IGNORED as lokiWriteIgnored, lokiWrite } from './loki/write.js';
 import { IGNORED as debugIgnored, otelcolExporterDebug } from './otelcol/exporter-debug.js';
 import { IGNORED as otlphttpIgnored, otelcolExporterOtlpHttp } from './otelcol/exporter-otlphttp.js';
 import { IGNORED as batchIgnored, otelcolProcessorBatch } from './otelcol/processor-batch.js';
@@ -19,6 +20,7 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     discoveryRelabel,
     localFile,
     lokiProcess,
+    lokiWrite,
     otelcolExporterDebug,
     otelcolExporterOtlpHttp,
     otelcolProcessorBatch,
@@ -36,6 +38,7 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
  * "... is not supported by flowlens' embedded runtime; it runs on Grafana Alloy".
  */
 export const IGNORED_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
+    'loki.write': lokiWriteIgnored,
     'otelcol.exporter.debug': debugIgnored,
     'otelcol.exporter.otlphttp': otlphttpIgnored,
     'otelcol.processor.batch': batchIgnored,

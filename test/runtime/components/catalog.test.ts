@@ -39,6 +39,7 @@ describe('BUILTIN_COMPONENTS agree with the alloy catalog', () => {
             'discovery.relabel',
             'local.file',
             'loki.process',
+            'loki.write',
             'otelcol.exporter.debug',
             'otelcol.exporter.otlphttp',
             'otelcol.processor.batch',

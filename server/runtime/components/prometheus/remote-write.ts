@@ -14,14 +14,15 @@
 // max_shards/min_shards (parallel senders in Alloy) are therefore accepted and ignored.
 
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, MetricsReceiver } from '../../component.js';
 import { METRICS_RECEIVER_TYPE } from '../../component.js';
 import { type Label, type Labels, type Sample, isValidLabelName } from '../../protocols/labels.js';
 import { type CompiledRules, Relabeler } from '../../protocols/relabel.js';
 import { REMOTE_WRITE_HEADERS } from '../../protocols/remote-write.js';
 import { Args, ArgumentError, RULE_ATTRIBUTES, attr, block, schema } from '../decode.js';
+import { EndpointHealth } from '../endpoint-health.js';
 import { errorMessage } from '../fanout.js';
+import { type HttpAuth, authorizationHeader, decodeAuth } from '../http-auth.js';
 import { HttpClient, describeNetworkError, sleep } from '../http-client.js';
 import { type CounterHandle, type HistogramHandle, InstanceMetrics } from '../metrics.js';
 import { decodeRules } from '../relabel-rules.js';
@@ -93,7 +94,7 @@ interface EndpointConfig {
     retryOn429: boolean;
     sampleAgeLimitMs: number;
     rules: CompiledRules;
-    auth: { kind: 'basic'; username: string; password?: string; passwordFile?: string } | { kind: 'authorization'; type: string; credentials?: string; credentialsFile?: string } | undefined;
+    auth: HttpAuth;
 }
 
 const RW_LABELS = ['remote_name', 'url'];
@@ -389,10 +390,10 @@ class EndpointQueue {
                 this.m.samples.inc(n);
                 this.m.bytes.inc(body.byteLength);
                 ctx.countOut(n);
-                this.owner.endpointOk(this.cfg.name);
+                this.owner.health.ok(this.cfg.name);
                 return;
             }
-            this.owner.endpointFailed(this.cfg.name, `${this.cfg.url}: ${problem}`);
+            this.owner.health.failed(this.cfg.name, `${this.cfg.url}: ${problem}`);
             span.setStatus({ code: 2, message: problem });
             span.end();
             const recoverable = status === 0 || status >= 500 || (status === 429 && this.cfg.retryOn429);
@@ -450,20 +451,6 @@ class EndpointQueue {
     }
 }
 
-function decodeAuth(ep: Args): EndpointConfig['auth'] {
-    const bearer = ep.secret('bearer_token');
-    const bearerFile = ep.string('bearer_token_file');
-    const basic = ep.block('basic_auth');
-    const authz = ep.block('authorization');
-    const set = [bearer !== undefined && 'bearer_token', bearerFile !== undefined && 'bearer_token_file', basic && 'basic_auth', authz && 'authorization'].filter(Boolean);
-    if (set.length > 1) ep.fail(String(set[1]), `at most one of bearer_token, bearer_token_file, basic_auth and authorization can be set, got ${set.join(', ')}`);
-    if (bearer !== undefined) return { kind: 'authorization', type: 'Bearer', credentials: bearer };
-    if (bearerFile !== undefined) return { kind: 'authorization', type: 'Bearer', credentialsFile: bearerFile };
-    if (basic !== undefined) return { kind: 'basic', username: basic.string('username', ''), password: basic.secret('password'), passwordFile: basic.string('password_file') };
-    if (authz !== undefined) return { kind: 'authorization', type: authz.string('type', 'Bearer'), credentials: authz.secret('credentials'), credentialsFile: authz.string('credentials_file') };
-    return undefined;
-}
-
 export class PrometheusRemoteWrite implements Component {
     private endpoints = new Map<string, EndpointQueue>();
     externalLabels: Labels = [];
@@ -472,13 +459,13 @@ export class PrometheusRemoteWrite implements Component {
     private externalCache = new WeakMap<Labels, Labels>();
     private readonly receiver: MetricsReceiver;
     private readonly metrics: InstanceMetrics;
-    private readonly failing = new Map<string, string>();
-    private healthBase = '';
+    readonly health: EndpointHealth;
 
     constructor(readonly ctx: ComponentContext) {
         this.metrics = new InstanceMetrics(ctx.registry, ctx.metricLabels);
         this.metrics.gaugeFn({ name: 'prometheus_remote_write_pending_samples', help: 'Samples queued or in flight across all endpoints of this component.', type: 'gauge' }, undefined, () => this.pending());
         this.receiver = { appendSamples: (samples) => this.append(samples) };
+        this.health = new EndpointHealth(ctx);
     }
 
     update(body: ArgumentBody): void {
@@ -560,29 +547,10 @@ export class PrometheusRemoteWrite implements Component {
         for (const [key, q] of this.endpoints) if (!next.has(key)) void q.stop(SHUTDOWN_FLUSH_MS);
         this.endpoints = next;
         this.ctx.setExports({ receiver: { kind: 'capsule', type: METRICS_RECEIVER_TYPE, payload: this.receiver } });
-        this.healthBase = configs.length === 0 ? 'no endpoints configured: samples are discarded' : `${configs.length} endpoint(s): ${configs.map((c) => c.url).join(', ')}`;
-        for (const name of [...this.failing.keys()]) if (!names.has(name)) this.failing.delete(name);
-        this.refreshHealth();
-    }
-
-    /**
-     * Unhealthy while an endpoint's last request failed (the message says which and why); healthy again
-     * after its next successful request. Called per request, so only state changes reach setHealth.
-     */
-    endpointFailed(name: string, problem: string): void {
-        if (this.failing.get(name) === problem) return;
-        this.failing.set(name, problem);
-        this.refreshHealth();
-    }
-
-    endpointOk(name: string): void {
-        if (this.failing.size === 0 || !this.failing.delete(name)) return;
-        this.refreshHealth();
-    }
-
-    private refreshHealth(): void {
-        if (this.failing.size === 0) this.ctx.setHealth('healthy', this.healthBase);
-        else this.ctx.setHealth('unhealthy', `sending failed: ${[...this.failing.values()].join('; ')}`);
+        this.health.configure(
+            configs.length === 0 ? 'no endpoints configured: samples are discarded' : `${configs.length} endpoint(s): ${configs.map((c) => c.url).join(', ')}`,
+            names,
+        );
     }
 
     withExternal(labels: Labels): Labels {
@@ -596,14 +564,8 @@ export class PrometheusRemoteWrite implements Component {
 
     async requestHeaders(cfg: EndpointConfig): Promise<Record<string, string>> {
         const headers: Record<string, string> = { ...cfg.headers, ...REMOTE_WRITE_HEADERS, 'User-Agent': USER_AGENT };
-        const auth = cfg.auth;
-        if (auth?.kind === 'basic') {
-            const password = auth.passwordFile !== undefined ? (await readFile(auth.passwordFile, 'utf8')).trim() : (auth.password ?? '');
-            headers.Authorization = 'Basic ' + Buffer.from(`${auth.username}:${password}`).toString('base64');
-        } else if (auth?.kind === 'authorization') {
-            const credentials = auth.credentialsFile !== undefined ? (await readFile(auth.credentialsFile, 'utf8')).trim() : (auth.credentials ?? '');
-            headers.Authorization = `${auth.type} ${credentials}`;
-        }
+        const authorization = await authorizationHeader(cfg.auth);
+        if (authorization !== undefined) headers.Authorization = authorization;
         return headers;
     }
 
