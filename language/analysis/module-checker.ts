@@ -3,6 +3,7 @@
 // references and cycles. Body checks against schemas live in body-checker.ts.
 
 import { isAtLeast } from '../catalog/catalog.js';
+import { unquoteString } from '../eval/evaluate-expression.js';
 import { EXPERIMENTAL_FUNCTIONS } from '../eval/stdlib.js';
 import { classifyBlock, type ModuleDef, type Stmt, UNCONFIGURABLE_SERVICES } from '../model/modules.js';
 import { type Block, blockId } from '../syntax/ast.js';
@@ -180,7 +181,7 @@ export class ModuleChecker {
         const block = foreach.stmt.node;
         const template = block.body.find((b): b is Block => b.$type === 'Block' && b.name === 'template');
         const varAttr = block.body.find((b) => b.$type === 'Attribute' && b.name === 'var');
-        const variable = varAttr?.$type === 'Attribute' && varAttr.value.$type === 'StringLiteral' ? varAttr.value.value.slice(1, -1) : undefined;
+        const variable = varAttr?.$type === 'Attribute' && varAttr.value.$type === 'StringLiteral' ? unquoteString(varAttr.value.value) : undefined;
         if (!template) return;
         const body: Stmt[] = template.body.map((node) => ({ node, file: foreach.stmt.file }));
         const nodes = new Map<string, NodeInfo>();

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { FileHost } from '../model/host.js';
 import type { SourceFile } from '../model/source-file.js';
+import { unquoteString } from '../eval/evaluate-expression.js';
 import type { Block } from '../syntax/ast.js';
 
 const MODULE_LOADERS = new Set(['import.file', 'module.file']);
@@ -24,7 +25,7 @@ export function directoryConfiguration(dir: string, host: FileHost): SourceFile[
     return files.filter((f) => !imported.has(f.path));
 }
 
-/** Filenames of import.file / module.file blocks written as plain string literals, at any depth. */
+/** Filenames of import.file / module.file blocks written as string literals, at any depth. */
 export function literalModuleTargets(file: SourceFile): string[] {
     const out: string[] = [];
     const stack: Block[] = file.parsed.ast.body.filter((s): s is Block => s.$type === 'Block');
@@ -32,9 +33,10 @@ export function literalModuleTargets(file: SourceFile): string[] {
         const block = stack.pop()!;
         if (MODULE_LOADERS.has(block.name)) {
             for (const s of block.body) {
-                if (s.$type === 'Attribute' && s.name === 'filename' && s.value.$type === 'StringLiteral' && s.value.value.startsWith('"')) {
-                    out.push(JSON.parse(s.value.value) as string);
-                }
+                if (s.$type !== 'Attribute' || s.name !== 'filename' || s.value.$type !== 'StringLiteral') continue;
+                // A literal being typed (`"`) is not a filename yet.
+                const target = unquoteString(s.value.value);
+                if (target) out.push(target);
             }
         }
         for (const s of block.body) if (s.$type === 'Block') stack.push(s);

@@ -11,6 +11,7 @@ import {
     type PartialLangiumServices,
     type PartialLangiumSharedServices,
 } from 'langium/lsp';
+import type { Connection } from 'vscode-languageserver';
 import { AlloyGeneratedModule, AlloyGeneratedSharedModule } from '../../language/generated/module.js';
 import { AlloyParser } from './alloy-parser.js';
 import { AlloyWorkspace } from './alloy-workspace.js';
@@ -19,6 +20,7 @@ import { AlloyCodeLensProvider } from './code-lens.js';
 import { AlloyCompletionProvider } from './completion.js';
 import { AlloyDocumentValidator } from './document-validator.js';
 import { AlloyDocumentSymbolProvider } from './document-symbols.js';
+import { FailureLog, failSoft } from './fail-soft.js';
 import { AlloyFoldingRangeProvider } from './folding-ranges.js';
 import { AlloyFormatter } from './formatter.js';
 import { AlloyHoverProvider } from './hover.js';
@@ -34,14 +36,26 @@ import { AlloyWorkspaceSymbolProvider } from './workspace-symbols.js';
 export interface AlloyAddedServices {
     alloy: {
         Workspace: AlloyWorkspace;
+        FailureLog: FailureLog;
     };
 }
 
 export type AlloyServices = LangiumServices & AlloyAddedServices;
 
+/** A feature service that logs its failures once and answers `fallback` (or nothing). */
+function soft<T extends object>(services: AlloyServices, feature: string, service: T, fallback?: () => unknown): T {
+    return failSoft(service, feature, services.alloy.FailureLog, fallback);
+}
+
+/** The client's log (the Output channel) when there is a client, stderr otherwise. */
+export function logTo(connection: Connection | undefined): (message: string) => void {
+    return connection ? (m) => connection.console.error(m) : (m) => process.stderr.write(m + '\n');
+}
+
 export const AlloyModule: Module<AlloyServices, PartialLangiumServices & AlloyAddedServices> = {
     alloy: {
         Workspace: (services) => new AlloyWorkspace(services.shared),
+        FailureLog: (services) => new FailureLog(logTo(services.shared.lsp.Connection)),
     },
     parser: {
         LangiumParser: () => new AlloyParser() as unknown as LangiumParser,
@@ -50,21 +64,21 @@ export const AlloyModule: Module<AlloyServices, PartialLangiumServices & AlloyAd
         ScopeComputation: () => new NoSymbolsScopeComputation(),
     },
     validation: {
-        DocumentValidator: (services) => new AlloyDocumentValidator(() => services.alloy.Workspace),
+        DocumentValidator: (services) => soft(services, 'validation', new AlloyDocumentValidator(() => services.alloy.Workspace), () => []),
     },
     lsp: {
-        Formatter: () => new AlloyFormatter(),
-        DocumentSymbolProvider: () => new AlloyDocumentSymbolProvider(),
-        FoldingRangeProvider: () => new AlloyFoldingRangeProvider(),
-        SemanticTokenProvider: () => new AlloySemanticTokenProvider(),
-        HoverProvider: (services) => new AlloyHoverProvider(() => services.alloy.Workspace),
-        DefinitionProvider: (services) => new AlloyDefinitionProvider(() => services.alloy.Workspace),
-        ReferencesProvider: (services) => new AlloyReferencesProvider(() => services.alloy.Workspace),
-        RenameProvider: (services) => new AlloyRenameProvider(() => services.alloy.Workspace),
-        CompletionProvider: (services) => new AlloyCompletionProvider(() => services.alloy.Workspace),
-        CodeActionProvider: (services) => new AlloyCodeActionProvider(() => services.alloy.Workspace),
-        InlayHintProvider: (services) => new AlloyInlayHintProvider(() => services.alloy.Workspace),
-        CodeLensProvider: () => new AlloyCodeLensProvider(),
+        Formatter: (services) => soft(services, 'formatting', new AlloyFormatter()),
+        DocumentSymbolProvider: (services) => soft(services, 'outline', new AlloyDocumentSymbolProvider()),
+        FoldingRangeProvider: (services) => soft(services, 'folding', new AlloyFoldingRangeProvider()),
+        SemanticTokenProvider: (services) => soft(services, 'semantic tokens', new AlloySemanticTokenProvider()),
+        HoverProvider: (services) => soft(services, 'hover', new AlloyHoverProvider(() => services.alloy.Workspace)),
+        DefinitionProvider: (services) => soft(services, 'definition', new AlloyDefinitionProvider(() => services.alloy.Workspace)),
+        ReferencesProvider: (services) => soft(services, 'references', new AlloyReferencesProvider(() => services.alloy.Workspace)),
+        RenameProvider: (services) => soft(services, 'rename', new AlloyRenameProvider(() => services.alloy.Workspace)),
+        CompletionProvider: (services) => soft(services, 'completion', new AlloyCompletionProvider(() => services.alloy.Workspace)),
+        CodeActionProvider: (services) => soft(services, 'code actions', new AlloyCodeActionProvider(() => services.alloy.Workspace)),
+        InlayHintProvider: (services) => soft(services, 'inlay hints', new AlloyInlayHintProvider(() => services.alloy.Workspace)),
+        CodeLensProvider: (services) => soft(services, 'code lens', new AlloyCodeLensProvider()),
     },
 };
 
@@ -79,7 +93,7 @@ export function createAlloyServices(context: DefaultSharedModuleContext = EmptyF
             IndexManager: (services) => new AlloyIndexManager(services, () => alloy!.alloy.Workspace),
         },
         lsp: {
-            WorkspaceSymbolProvider: () => new AlloyWorkspaceSymbolProvider(() => alloy!.alloy.Workspace),
+            WorkspaceSymbolProvider: () => failSoft(new AlloyWorkspaceSymbolProvider(() => alloy!.alloy.Workspace), 'workspace symbols', alloy!.alloy.FailureLog),
         },
     };
     const shared = inject(createDefaultSharedModule(context), AlloyGeneratedSharedModule, sharedModule);

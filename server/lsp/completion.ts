@@ -14,6 +14,7 @@ import type { NodeInfo } from '../../language/analysis/semantic-model.js';
 import { findBlockSchema, loadCatalog } from '../../language/catalog/catalog.js';
 import type { AttributeSchema, BlockSchema, ComponentSchema, Dialect } from '../../language/catalog/schema.js';
 import { dialectForPath } from '../../language/catalog/catalog.js';
+import { unquoteString } from '../../language/eval/evaluate-expression.js';
 import type { ModuleDef } from '../../language/model/modules.js';
 import type { Block, Statement } from '../../language/syntax/ast.js';
 import type { AlloyWorkspace } from './alloy-workspace.js';
@@ -73,7 +74,7 @@ export class AlloyCompletionProvider implements CompletionProvider {
                 scope.blockPath = [];
                 if (block.name === 'foreach') {
                     const v = block.body.find((s) => s.$type === 'Attribute' && s.name === 'var');
-                    if (v?.$type === 'Attribute' && v.value.$type === 'StringLiteral') scope.variable = v.value.value.slice(1, -1);
+                    if (v?.$type === 'Attribute' && v.value.$type === 'StringLiteral') scope.variable = unquoteString(v.value.value);
                 }
             } else if (scope.node?.stmt.node.name === 'foreach' && block.name === 'template') {
                 scope.node = undefined; // the template body is a module-like scope

@@ -49,6 +49,25 @@ describe('flowlens check with modules', () => {
         expect(fixed.code).toBe(0);
     });
 
+    it('decodes module filenames as Alloy does and survives a half-typed one (check and graph DIR)', () => {
+        const escaped = workspace('escaped', {
+            'main.alloy': 'import.file "lib" {\n\tfilename = "\\x2e/lib\\x2ealloy"\n}\n\nlib.helper "x" { }\n',
+            'lib.alloy': 'declare "helper" { }\n',
+        });
+        const checked = flowlens(['check', '--json', escaped]);
+        expect(checked.stderr).toBe('');
+        expect(JSON.parse(checked.stdout)).toMatchObject({ files: 2, diagnostics: [] });
+        expect(flowlens(['graph', escaped]).stdout).toContain('lib.helper.x');
+
+        const typing = workspace('typing', { 'main.alloy': 'import.file "lib" {\n\tfilename = "\n}\n', 'lib.alloy': 'declare "helper" { }\n' });
+        for (const command of ['check', 'graph']) {
+            const r = flowlens([command, typing]);
+            expect(r.stderr).not.toMatch(/SyntaxError|at /);
+            expect(r.code).toBe(1);
+        }
+        expect(flowlens(['check', typing]).stdout).toContain('main.alloy:2:13: error: string literal not terminated');
+    });
+
     it('rejects an unknown --compat value', () => {
         expect(flowlens(['check', '--compat', 'agent-0.99', dir]).code).toBe(2);
     });

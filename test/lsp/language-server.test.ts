@@ -1,5 +1,9 @@
 // The real language server bundle, driven over LSP (stdio JSON-RPC).
 
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { URI } from 'vscode-uri';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LspClient } from './lsp-client.js';
 
@@ -35,6 +39,23 @@ describe('language server', () => {
         const second = client.nextDiagnostics(uri);
         client.change(uri, 'logging {\n\tlevel  = "info"\n\tformat = "json"\n}\n', 2);
         expect(await second).toEqual([]);
+    });
+
+    it('survives typing a module filename literal and decodes it as Alloy does', async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlens-typing-'));
+        try {
+            fs.writeFileSync(path.join(dir, 'lib.alloy'), 'declare "helper" { }\n');
+            const uri = URI.file(path.join(dir, 'main.alloy')).toString();
+            const typing = client.nextDiagnostics(uri);
+            client.open(uri, 'import.file "lib" {\n\tfilename = "\n}\n');
+            expect((await typing).map((d) => d.message)).toContain('string literal not terminated');
+            const escaped = client.nextDiagnostics(uri);
+            client.change(uri, 'import.file "lib" {\n\tfilename = "\\x2e/lib\\x2ealloy"\n}\n\nlib.helper "x" { }\n', 2);
+            expect(await escaped).toEqual([]);
+            expect(client.logs.filter((l) => l.type === 1)).toEqual([]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it('formats a document with minimal edits and leaves broken ones alone', async () => {

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { Diagnostic, PublishDiagnosticsParams, Range } from 'vscode-languageserver-protocol';
 
 const SERVER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../out/server.cjs');
 
@@ -16,11 +16,16 @@ export class LspClient {
     private readonly waiters: Array<{ uri: string; accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
     readonly stderr: string[] = [];
     private settings: unknown = null;
+    /** window/logMessage notifications (errors are type 1). */
+    readonly logs: Array<{ type: number; message: string }> = [];
+    /** Resolves when the server process exits. */
+    readonly exited: Promise<void>;
 
     constructor(extraArgs: string[] = []) {
         this.process = spawn(process.execPath, [SERVER, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
         this.process.stderr!.on('data', (d) => this.stderr.push(String(d)));
         this.process.stdin!.on('error', () => {}); // the server may exit before our last write
+        this.exited = new Promise((resolve) => this.process.once('exit', () => resolve()));
         this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
         this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
             this.diagnostics.set(p.uri, p);
@@ -31,6 +36,9 @@ export class LspClient {
                     w.resolve(p);
                 }
             }
+        });
+        this.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
+            this.logs.push(p);
         });
         // The server asks for configuration and registers capabilities; answer politely.
         this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
@@ -72,6 +80,20 @@ export class LspClient {
         void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
     }
 
+    /** Incremental changes, applied in order: each `text` replaces its `range`. */
+    changes(uri: string, version: number, contentChanges: Array<{ range: Range; text: string }>): void {
+        void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+    }
+
+    close(uri: string): void {
+        void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    }
+
+    /** Whether the server process has exited. */
+    get dead(): boolean {
+        return this.process.exitCode !== null || this.process.signalCode !== null;
+    }
+
     /** Resolves with the next diagnostics published for `uri` that satisfy `accept`. */
     nextDiagnostics(uri: string, accept: (d: Diagnostic[]) => boolean = () => true, timeoutMs = 20_000): Promise<Diagnostic[]> {
         return new Promise((resolve, reject) => {
@@ -93,10 +115,6 @@ export class LspClient {
 
     /** Shuts the server down the LSP way, and kills it if it does not exit. */
     async stop(): Promise<void> {
-        const exited = new Promise<void>((resolve) => {
-            if (this.process.exitCode !== null) resolve();
-            else this.process.once('exit', () => resolve());
-        });
         try {
             await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
             await this.connection.sendNotification('exit');
@@ -104,7 +122,7 @@ export class LspClient {
             // The server may already be gone.
         }
         const timer = setTimeout(() => this.process.kill(), 3000);
-        await exited;
+        await this.exited;
         clearTimeout(timer);
         this.connection.dispose();
     }
