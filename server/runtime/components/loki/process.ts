@@ -5,8 +5,8 @@
 import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, LogsReceiver } from '../../component.js';
 import { LOGS_RECEIVER_TYPE } from '../../component.js';
 import type { LogEntry } from '../../protocols/log-entry.js';
-import { Args, attr, schema } from '../decode.js';
-import { errorMessage } from '../fanout.js';
+import { Args, attr, isLogsReceiver, schema } from '../decode.js';
+import { errorMessage, forwardEntries } from '../fanout.js';
 import { type MetricSpec, InstanceMetrics, type CounterHandle } from '../metrics.js';
 import { STAGE_BLOCKS, buildPipeline, checkStages } from './process/pipeline.js';
 import type { Pipeline, PipelineEntry } from './process/stage.js';
@@ -19,14 +19,6 @@ export const DROPPED_LINES: MetricSpec = {
     type: 'counter',
     labelNames: ['reason'],
 };
-
-function isLogsReceiver(p: unknown): p is LogsReceiver {
-    return typeof p === 'object' && p !== null && typeof (p as { appendEntries?: unknown }).appendEntries === 'function';
-}
-
-function isPromise(x: unknown): x is Promise<void> {
-    return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
-}
 
 function toPipelineEntry(e: LogEntry): PipelineEntry {
     return {
@@ -113,29 +105,27 @@ class LokiProcess implements Component {
 
     private forward(entries: LogEntry[]): void | Promise<void> {
         if (entries.length === 0 || this.forwardTo.length === 0) return;
-        let pending: Promise<void>[] | undefined;
-        const errors: unknown[] = [];
-        for (const r of this.forwardTo) {
-            try {
-                const p = r.appendEntries(entries);
-                if (isPromise(p)) (pending ??= []).push(p);
-            } catch (e) {
-                errors.push(e);
-            }
+        let result: void | Promise<void>;
+        try {
+            result = forwardEntries(this.forwardTo, entries);
+        } catch (e) {
+            this.ctx.countError();
+            throw e;
         }
         this.ctx.countOut(entries.length);
-        const settle = (): void => {
-            if (errors.length === 0) return;
-            this.ctx.countError(errors.length);
-            throw errors.length === 1 ? errors[0] : new AggregateError(errors, errors.map(errorMessage).join('; '));
-        };
-        if (pending === undefined) return settle();
-        this.inFlight += entries.length;
-        return Promise.allSettled(pending).then((results) => {
-            this.inFlight -= entries.length;
-            for (const r of results) if (r.status === 'rejected') errors.push(r.reason);
-            settle();
-        });
+        if (result === undefined) return;
+        const count = entries.length;
+        this.inFlight += count;
+        return result.then(
+            () => {
+                this.inFlight -= count;
+            },
+            (e: unknown) => {
+                this.inFlight -= count;
+                this.ctx.countError();
+                throw e;
+            },
+        );
     }
 
     pending(): number {

@@ -1,32 +1,10 @@
 // Runs loki.process with given stages over entries and returns what it forwards, for the stage table
 // tests (each cites the Alloy Go file its expectations come from).
 
-import type { LogsReceiver } from '../../../../server/runtime/component.js';
-import { LOGS_RECEIVER_TYPE } from '../../../../server/runtime/component.js';
+import type { ArgumentBody, LogsReceiver } from '../../../../server/runtime/component.js';
 import { lokiProcess } from '../../../../server/runtime/components/loki/process.js';
 import type { LogEntry } from '../../../../server/runtime/protocols/log-entry.js';
-import { type Running, body, capsule, startComponent } from '../harness.js';
-import type { ArgumentBody } from '../../../../server/runtime/component.js';
-
-export interface LogSink {
-    entries: LogEntry[];
-    batches: number[];
-    receiver: LogsReceiver;
-}
-
-export function logSink(): LogSink {
-    const sink: LogSink = {
-        entries: [],
-        batches: [],
-        receiver: {
-            appendEntries: (entries) => {
-                sink.entries.push(...entries);
-                sink.batches.push(entries.length);
-            },
-        },
-    };
-    return sink;
-}
+import { type EntrySink, type Running, body, entrySink, startComponent } from '../harness.js';
 
 /** One stage block: `['json', { expressions: {...} }]`, or with nested blocks (match, metrics). */
 export type StageSpec = [name: string, attrs?: Record<string, unknown>, blocks?: Record<string, ArgumentBody | ArgumentBody[]>];
@@ -35,8 +13,8 @@ export function stageBlocks(stages: readonly StageSpec[]): { name: string; body:
     return stages.map(([name, attrs, blocks]) => ({ name: name.startsWith('metric.') ? name : `stage.${name}`, body: body(attrs ?? {}, blocks ?? {}) }));
 }
 
-export function processBody(stages: readonly StageSpec[], sink: LogSink): ArgumentBody {
-    const b = body({ forward_to: [capsule(LOGS_RECEIVER_TYPE, sink.receiver)] });
+export function processBody(stages: readonly StageSpec[], sink: EntrySink): ArgumentBody {
+    const b = body({ forward_to: [sink.value] });
     return { attributes: b.attributes, blocks: stageBlocks(stages) };
 }
 
@@ -46,8 +24,8 @@ export function withStages(attrs: Record<string, unknown>, stages: readonly Stag
     return { attributes: b.attributes, blocks: stageBlocks(stages) };
 }
 
-export async function startProcess(stages: readonly StageSpec[], label = 'test'): Promise<{ running: Running; sink: LogSink; receiver: LogsReceiver }> {
-    const sink = logSink();
+export async function startProcess(stages: readonly StageSpec[], label = 'test'): Promise<{ running: Running; sink: EntrySink; receiver: LogsReceiver }> {
+    const sink = entrySink();
     const running = await startComponent(lokiProcess, processBody(stages, sink), { label });
     return { running, sink, receiver: running.ctx.exportPayload<LogsReceiver>('receiver') };
 }

@@ -1,26 +1,32 @@
 // The stages loki.process runs, one file each.
 
 import { decolorizeStage } from './decolorize.js';
+import { dropStage } from './drop.js';
 import { jsonStage } from './json.js';
 import { labelDropStage } from './label-drop.js';
 import { labelKeepStage } from './label-keep.js';
 import { labelsStage } from './labels.js';
 import { logfmtStage } from './logfmt.js';
+import { matchStage } from './match.js';
 import { outputStage } from './output.js';
 import { regexStage } from './regex.js';
 import type { StageDefinition } from './stage.js';
 import { staticLabelsStage } from './static-labels.js';
 import { structuredMetadataStage } from './structured-metadata.js';
+import { tenantStage } from './tenant.js';
 
 export const STAGES: readonly StageDefinition[] = [
     decolorizeStage,
+    dropStage,
     jsonStage,
     labelDropStage,
     labelKeepStage,
     labelsStage,
     logfmtStage,
+    matchStage,
     outputStage,
     regexStage,
     staticLabelsStage,
     structuredMetadataStage,
+    tenantStage,
 ];
