@@ -8,7 +8,8 @@ export type Millis = number;
 
 export type RuntimeState = 'starting' | 'running' | 'pausing' | 'paused' | 'stopping' | 'stopped' | 'failed';
 
-export type HealthState = 'unknown' | 'healthy' | 'unhealthy' | 'exited';
+/** `skipped`: the node cannot run and a partial run (--allow-partial) left it out. */
+export type HealthState = 'unknown' | 'healthy' | 'unhealthy' | 'exited' | 'skipped';
 
 export interface HealthInfo {
     readonly state: HealthState;
@@ -144,6 +145,27 @@ export interface StopSummary {
     /** The outcome of the last pause, if there was one. */
     readonly pause?: PauseEvent;
     /** Set when a stop step did not finish in time or failed. */
+    readonly problems: readonly string[];
+}
+
+/** Whether one node of a configuration can run in the embedded runtime (`run --dry-run`, the panel before a run). */
+export interface NodeReadiness {
+    /** The node's global ID. */
+    readonly id: string;
+    /** The block name: `prometheus.scrape`, `argument`, a custom component's name. */
+    readonly component: string;
+    readonly runnable: boolean;
+    /** Why it cannot run; absent when it can. */
+    readonly reason?: string;
+    /** Arguments given but ignored because ignoring them changes nothing locally. */
+    readonly notes?: readonly string[];
+}
+
+export interface ReadinessReport {
+    /** True when every node can run and the configuration has no errors. */
+    readonly runnable: boolean;
+    readonly nodes: readonly NodeReadiness[];
+    /** Reasons that belong to no single node (errors outside any block, an empty configuration). */
     readonly problems: readonly string[];
 }
 

@@ -71,7 +71,7 @@ function section(parent: HTMLElement, heading: string): HTMLElement {
 
 function legend(): HTMLElement {
     const box = el('div', 'legend');
-    for (const health of ['healthy', 'unhealthy', 'exited', 'unknown']) {
+    for (const health of ['healthy', 'unhealthy', 'exited', 'unknown', 'skipped']) {
         const item = box.appendChild(el('span', 'legend-item'));
         item.append(el('span', `health-dot health-${health}`), document.createTextNode(health));
     }

@@ -104,7 +104,7 @@ const isStringArray = (v: unknown): v is string[] => isArrayOf<string>(v, isStri
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 
 const SESSION_STATES: readonly string[] = ['idle', 'starting', 'running', 'pausing', 'paused', 'stopping', 'stopped', 'failed'];
-const HEALTH_STATES: readonly string[] = ['unknown', 'healthy', 'unhealthy', 'exited'];
+const HEALTH_STATES: readonly string[] = ['unknown', 'healthy', 'unhealthy', 'exited', 'skipped'];
 const COMPONENT_KINDS: readonly string[] = ['component', 'custom', 'module', 'config', 'service', 'foreach'];
 const PAUSE_STATES: readonly string[] = ['running', 'pausing', 'paused'];
 

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { parseDuration } from '../runtime/duration.js';
 import { loadExtraComponents } from '../runtime/extra-components.js';
-import type { LogEvent, MetricsSnapshot, StopSummary } from '../../protocol/runtime.js';
+import type { LogEvent, MetricsSnapshot, ReadinessReport, StopSummary } from '../../protocol/runtime.js';
 import { ConfigurationRefusedError, Runtime } from '../runtime/runtime.js';
 import { ANALYSIS_FLAGS, analysisOptions } from './check-command.js';
 import { parseCommandArgs, UsageError } from './usage.js';
@@ -16,6 +16,10 @@ import { parseCommandArgs, UsageError } from './usage.js';
 export const RUN_USAGE = `  flowlens run FILE [options]                run a configuration in the embedded runtime
 
 Options of run:
+  --dry-run                  load and evaluate as run does, start nothing, and say node by node
+                             whether it can run and why not (exit 1 when something cannot run)
+  --json                     with --dry-run: {"runnable", "nodes": [{"id", "component", "runnable", "reason", "notes"}], "problems"}
+  --allow-partial            run the nodes that can run and skip the others instead of refusing
   --metrics-addr HOST:PORT   serve /metrics (127.0.0.1 unless a host is given; port 0 = any)
   --spans FILE.jsonl         append the runtime's spans as OTLP JSON lines
   --otlp URL                 send the runtime's spans with OTLP/HTTP JSON (…/v1/traces)
@@ -30,9 +34,19 @@ export async function runRun(args: string[]): Promise<number> {
         for: { type: 'string' },
         'pause-after': { type: 'string' },
         grace: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        json: { type: 'boolean' },
+        'allow-partial': { type: 'boolean' },
         ...ANALYSIS_FLAGS,
     });
     if (positionals.length !== 1) throw new UsageError('run takes exactly one FILE (or directory)');
+    if (values.json && !values['dry-run']) throw new UsageError('--json goes with --dry-run');
+    if (values['dry-run']) {
+        for (const flag of ['metrics-addr', 'spans', 'otlp', 'for', 'pause-after', 'grace', 'allow-partial'] as const) {
+            if (values[flag] !== undefined) throw new UsageError(`--${flag} does not go with --dry-run (it starts nothing)`);
+        }
+        return dryRun(positionals[0], analysisOptions(values), values.json === true);
+    }
     const duration = (flag: string, text: string | undefined) => {
         if (text === undefined) return undefined;
         try {
@@ -58,6 +72,7 @@ export async function runRun(args: string[]): Promise<number> {
             spansFile: values.spans,
             otlpEndpoint: values.otlp,
             registryDefinitions: await loadExtraComponents(),
+            allowPartial: values['allow-partial'] === true,
         });
     } catch (e) {
         if (e instanceof ConfigurationRefusedError) {
@@ -69,7 +84,13 @@ export async function runRun(args: string[]): Promise<number> {
 
     const rate = new Rate();
     const refresh = (tick: boolean) => out.status(statusLine(runtime, rate, tick));
-    out.line(`running ${positionals[0]}: ${runtime.components().length} nodes${runtime.metricsUrl ? `, metrics at ${runtime.metricsUrl}` : ''}${values.spans ? `, spans to ${values.spans}` : ''}`);
+    const skipped = runtime.readiness.nodes.filter((n) => !n.runnable);
+    const counted = runtime.metricsSnapshot().components.filter((c) => c.health !== 'skipped').length;
+    out.line(
+        `running ${positionals[0]}: ${counted} component${counted === 1 ? '' : 's'}${skipped.length ? `, ${skipped.length} node${skipped.length === 1 ? '' : 's'} skipped` : ''}` +
+            `${runtime.metricsUrl ? `, metrics at ${runtime.metricsUrl}` : ''}${values.spans ? `, spans to ${values.spans}` : ''}`,
+    );
+    for (const n of skipped) out.line(`  skipped ${n.id}: ${n.reason}`);
     runtime.on('state', (e) => {
         out.event(`state ${e.state}${e.reason ? ` (${e.reason})` : ''}`);
         refresh(false);
@@ -123,6 +144,33 @@ export async function runRun(args: string[]): Promise<number> {
     // Everything was stopped; should a component have leaked a handle, do not hang.
     setTimeout(() => process.exit(code), 3000).unref();
     return code;
+}
+
+/** `run --dry-run`: the readiness report, as text or JSON; exit 1 when something cannot run. */
+async function dryRun(target: string, options: ReturnType<typeof analysisOptions>, json: boolean): Promise<number> {
+    const report = await Runtime.dryRun({ path: path.resolve(target), options, registryDefinitions: await loadExtraComponents() });
+    if (json) {
+        const nodes = report.nodes.map((n) => ({ id: n.id, component: n.component, runnable: n.runnable, reason: n.reason ?? null, ...(n.notes ? { notes: n.notes } : {}) }));
+        process.stdout.write(JSON.stringify({ runnable: report.runnable, nodes, problems: report.problems }, null, 2) + '\n');
+    } else {
+        process.stdout.write(formatReadiness(target, report));
+    }
+    return report.runnable ? 0 : 1;
+}
+
+export function formatReadiness(target: string, report: ReadinessReport): string {
+    const blocked = report.nodes.filter((n) => !n.runnable);
+    const lines = [
+        report.runnable
+            ? `${target}: runnable — all ${report.nodes.length} nodes can run in the embedded runtime`
+            : `${target}: cannot run — ${blocked.length} of ${report.nodes.length} nodes cannot run${report.problems.length ? `, ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}` : ''}`,
+        ...report.problems.map((p) => `  problem: ${p.replace(/\n/g, '\n  ')}`),
+    ];
+    for (const n of report.nodes) {
+        if (!n.runnable) lines.push(`  cannot run  ${n.id}: ${n.reason}`);
+        for (const note of n.notes ?? []) lines.push(`  note        ${n.id}: ${note}`);
+    }
+    return lines.join('\n') + '\n';
 }
 
 /** Samples per second, from snapshots about a second apart. */

@@ -33,7 +33,7 @@ export interface ArgumentSchema {
     readonly exports: readonly { readonly name: string; readonly type: string }[];
 }
 
-export type HealthState = 'unknown' | 'healthy' | 'unhealthy' | 'exited';
+export type HealthState = 'unknown' | 'healthy' | 'unhealthy' | 'exited' | 'skipped';
 
 export interface Health {
     readonly state: HealthState;

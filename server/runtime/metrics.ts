@@ -123,7 +123,9 @@ export interface ComponentInstruments {
 }
 
 const EVALUATION_BUCKETS = [0.0005, 0.001, 0.005, 0.025, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600];
-const HEALTH_STATES: readonly HealthState[] = ['unknown', 'healthy', 'unhealthy', 'exited'];
+const HEALTH_STATES: readonly HealthState[] = ['unknown', 'healthy', 'unhealthy', 'exited', 'skipped'];
+/** Alloy's health types; skipped components (a partial run) are not running. */
+const RUNNING_HEALTH_STATES = HEALTH_STATES.filter((s) => s !== 'skipped');
 const COMPONENT_LABELS = ['component_id', 'component_path'] as const;
 
 export class RuntimeMetrics {
@@ -189,8 +191,8 @@ export class RuntimeMetrics {
             help: 'Running components by health.',
             labelNames: ['health_type'],
             read: () => {
-                const counts = new Map<string, number>(HEALTH_STATES.map((s) => [s, 0]));
-                for (const c of sources.components()) counts.set(c.health, (counts.get(c.health) ?? 0) + 1);
+                const counts = new Map<string, number>(RUNNING_HEALTH_STATES.map((s) => [s, 0]));
+                for (const c of sources.components()) if (c.health !== 'skipped') counts.set(c.health, (counts.get(c.health) ?? 0) + 1);
                 return [...counts].map(([s, n]) => [{ health_type: s }, n] as const);
             },
         });

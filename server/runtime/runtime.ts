@@ -32,6 +32,7 @@ import type {
     LogLevel,
     MetricsSnapshot,
     PauseEvent,
+    ReadinessReport,
     ReloadEvent,
     RunOptions,
     RuntimeState,
@@ -78,6 +79,8 @@ export interface RuntimeStartOptions {
     readonly queueKey?: 'global' | 'local';
     /** Events kept in the pause and log histories (default 200). */
     readonly historySize?: number;
+    /** Run the nodes that can run and skip the others, instead of refusing the configuration. */
+    readonly allowPartial?: boolean;
     /** Called before anything starts, to subscribe to events the start already emits (flushes, logs). */
     readonly subscribe?: (runtime: Runtime) => void;
 }
@@ -106,6 +109,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     private readonly historySize: number;
     /** Recent log events, including those of the start (before anyone could listen). */
     readonly logHistory: LogEvent[] = [];
+    /** Which nodes run and which were skipped (and why), from the start. */
+    readiness: ReadinessReport = { runnable: true, nodes: [], problems: [] };
 
     private constructor(
         private readonly opts: RuntimeStartOptions,
@@ -158,7 +163,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     static async start(opts: RuntimeStartOptions): Promise<Runtime> {
         const registry = ComponentRegistry.withBuiltins(opts.registryDefinitions ?? []);
         const analysis = opts.analysis ?? analyzePath(requirePath(opts), analysisOptions(opts.options, registry), opts.host);
-        const problems = refusalReasons(analysis, registry);
+        // Refused before anything is created when the analysis alone says so (a partial run evaluates first).
+        const problems = opts.allowPartial ? [] : refusalReasons(analysis, registry);
         if (problems.length > 0) throw new ConfigurationRefusedError(problems);
         const address = opts.metricsAddress !== undefined ? parseListenAddress(opts.metricsAddress) : undefined;
         if (opts.spansFile) fs.mkdirSync(path.dirname(path.resolve(opts.spansFile)), { recursive: true });
@@ -171,7 +177,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         rt.setState('starting');
         rt.tracing.startRoot('flowlens.run', { 'flowlens.config': opts.path ?? analysis.configuration.root.name });
         try {
-            await rt.controller.load(analysis);
+            rt.readiness = await rt.controller.load(analysis, { allowPartial: opts.allowPartial });
             if (address) rt.metricsServer = await serveMetrics(rt.metrics.registry, address);
         } catch (e) {
             await rt.stop(`start failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -182,6 +188,27 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         rt.metrics.configLoadSuccessTimestamp.set(Date.now() / 1000);
         rt.setState('running');
         return rt;
+    }
+
+    /**
+     * Loads and evaluates a configuration exactly as {@link start} does, starts nothing, and says
+     * node by node whether it can run and why not.
+     */
+    static async dryRun(opts: RuntimeStartOptions): Promise<ReadinessReport> {
+        const registry = ComponentRegistry.withBuiltins(opts.registryDefinitions ?? []);
+        let analysis: Analysis;
+        try {
+            analysis = opts.analysis ?? analyzePath(requirePath(opts), analysisOptions(opts.options, registry), opts.host);
+        } catch (e) {
+            if (e instanceof ConfigurationRefusedError) return { runnable: false, nodes: [], problems: [...e.problems] };
+            throw e;
+        }
+        const rt = new Runtime({ ...opts, spansFile: undefined, otlpEndpoint: undefined, spanExporters: undefined }, registry);
+        try {
+            return await rt.controller.dryRun(analysis);
+        } finally {
+            await rt.tracing.shutdown();
+        }
     }
 
     get state(): RuntimeState {

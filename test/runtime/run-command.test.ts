@@ -57,12 +57,35 @@ describe('flowlens run', () => {
         expect(r.stderr).toContain('prometheus.exporter.unix');
     });
 
+    it('--dry-run --json answers node by node and starts nothing; --allow-partial runs the rest', () => {
+        const file = write('partial.alloy', PIPELINE + '\nloki.source.file "a" {\n\ttargets    = []\n\tforward_to = []\n}\n');
+        const dry = run(['--dry-run', '--json', file]);
+        expect(dry.code).toBe(1);
+        const report = JSON.parse(dry.stdout) as { runnable: boolean; nodes: Array<{ id: string; component: string; runnable: boolean; reason: string | null }> };
+        expect(report.runnable).toBe(false);
+        expect(report.nodes.map((n) => [n.id, n.runnable])).toEqual(
+            expect.arrayContaining([
+                ['testcomponents.pulse.p', true],
+                ['testcomponents.summation_receiver.r', true],
+                ['loki.source.file.a', false],
+            ]),
+        );
+        expect(report.nodes.find((n) => n.id === 'loki.source.file.a')).toMatchObject({ component: 'loki.source.file', reason: expect.stringContaining('not implemented') });
+        const text = run(['--dry-run', file]);
+        expect(text.stdout).toContain('cannot run — 1 of 3 nodes cannot run');
+        expect(run(['--json', file]).code).toBe(2);
+        expect(run(['--dry-run', '--for', '1s', file]).code).toBe(2);
+
+        const partial = run([file, '--allow-partial', '--for', '300ms']);
+        expect(partial.stdout).toContain('skipped loki.source.file.a');
+    });
+
     it('runs for a while, pauses with a grace period, and prints state lines and a summary', () => {
         const file = write('pipeline.alloy', PIPELINE);
         const spans = path.join(scratch.dir, 'run-spans.jsonl');
         const r = run([file, '--for', '1s', '--pause-after', '300ms', '--grace', '2s', '--spans', spans, '--metrics-addr', '127.0.0.1:0']);
         expect(r.code, r.stderr).toBe(0);
-        expect(r.stdout).toMatch(/^running .*pipeline\.alloy: 2 nodes, metrics at http:\/\/127\.0\.0\.1:\d+\/metrics, spans to /m);
+        expect(r.stdout).toMatch(/^running .*pipeline\.alloy: 2 components, metrics at http:\/\/127\.0\.0\.1:\d+\/metrics, spans to /m);
         expect(r.stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} state pausing/m);
         expect(r.stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} paused: drainedOnPause=true/m);
         expect(r.stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} state stopping \(--for 1s elapsed\)/m);

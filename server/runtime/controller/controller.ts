@@ -23,7 +23,7 @@ import { EvalError, NULL, obj, type Value } from '../../../language/eval/value.j
 import type { Block } from '../../../language/syntax/ast.js';
 import type { TracesConsumer } from '../component.js';
 import type { RuntimeMetrics } from '../metrics.js';
-import type { ComponentInfo, HealthInfo, LogLevel } from '../../../protocol/runtime.js';
+import type { ComponentInfo, HealthInfo, LogLevel, ReadinessReport } from '../../../protocol/runtime.js';
 import type { ComponentRegistry } from '../registry.js';
 import { failSpan, type RuntimeTracing } from '../tracing.js';
 import { attributeExpr, type BodyScope, bodiesEqual, childBlock, evaluate, evaluateBody } from './body.js';
@@ -31,7 +31,8 @@ import { createComponentContext } from './component-context.js';
 import { Graph } from './graph.js';
 import { nodeLocation } from './location.js';
 import { roleOf, RuntimeNode } from './nodes.js';
-import { ConfigurationRefusedError, refusalReasons } from './refusal.js';
+import { assessNodes } from './readiness.js';
+import { ConfigurationRefusedError, readinessProblems, refusalReasons, staticReadiness } from './refusal.js';
 import { type QueuedUpdate, UpdateQueue } from './update-queue.js';
 import { exportsEqual, valuesEqual } from './value-equal.js';
 import { QueueFullError, WorkQueue } from './work-queue.js';
@@ -104,13 +105,51 @@ export class Controller {
 
     // ---- lifecycle ------------------------------------------------------------------------------
 
-    /** Evaluates and starts a configuration; throws ConfigurationRefusedError before starting anything. */
-    async load(analysis: Analysis): Promise<void> {
-        const problems = refusalReasons(analysis, this.options.registry);
-        if (problems.length > 0) throw new ConfigurationRefusedError(problems);
-        await this.apply(analysis);
+    /**
+     * Evaluates a configuration and starts it. When a node cannot run (see {@link assess}) it throws
+     * ConfigurationRefusedError before starting anything, unless `allowPartial`: then the nodes that
+     * cannot run are skipped (never evaluated again, never started) and the rest starts. A
+     * configuration with nothing to run is always refused.
+     */
+    async load(analysis: Analysis, opts: { allowPartial?: boolean } = {}): Promise<ReadinessReport> {
+        const report = await this.assess(analysis);
+        const runsSomething = report.nodes.some((r) => r.runnable && ['component', 'instance'].includes(this.graph.nodes.get(r.id)?.role ?? ''));
+        const problems = readinessProblems(report, opts.allowPartial === true, runsSomething);
+        if (problems.length > 0) {
+            await this.stopAll();
+            throw new ConfigurationRefusedError(problems);
+        }
+        for (const r of report.nodes) {
+            const node = this.graph.nodes.get(r.id);
+            if (node && !r.runnable) this.skip(node, r.reason ?? 'cannot run');
+        }
         this.running = true;
         for (const node of this.graph.evaluationOrder()) if (node.role === 'component') await this.startComponent(node);
+        return report;
+    }
+
+    /** Evaluates a configuration exactly as {@link load} does and says node by node whether it can run; starts nothing, and stops what it created. */
+    async dryRun(analysis: Analysis): Promise<ReadinessReport> {
+        const report = await this.assess(analysis);
+        await this.stopAll();
+        return report;
+    }
+
+    private async assess(analysis: Analysis): Promise<ReadinessReport> {
+        const { reasons, problems } = staticReadiness(analysis, this.options.registry);
+        await this.apply(analysis, reasons);
+        const order = this.graph.evaluationOrder();
+        const nodes = assessNodes(order, { references: (id) => this.graph.references.get(id) ?? [], node: (id) => this.graph.nodes.get(id) });
+        const all = [...problems];
+        if (!order.some((n) => n.role === 'component' || n.role === 'instance')) all.push('the configuration has no components: there is nothing to run');
+        return { runnable: all.length === 0 && nodes.every((n) => n.runnable), nodes, problems: all };
+    }
+
+    /** Marks a node as not run: its component (if created) is stopped, and it is never evaluated or started again. */
+    private skip(node: RuntimeNode, reason: string): void {
+        node.skipReason = reason;
+        node.health.setEvaluation('skipped', `skipped: ${reason}`);
+        this.healthChanged(node);
     }
 
     /**
@@ -320,7 +359,8 @@ export class Controller {
 
     // ---- applying a configuration ---------------------------------------------------------------
 
-    private async apply(analysis: Analysis): Promise<ApplyResult> {
+    /** `skip`: global IDs of nodes not to evaluate, with the reason (they cannot run). */
+    private async apply(analysis: Analysis, skip: ReadonlyMap<string, string> = new Map()): Promise<ApplyResult> {
         const previous = this.applying;
         const run = async (): Promise<ApplyResult> => {
             await previous?.catch(() => undefined);
@@ -338,6 +378,7 @@ export class Controller {
                 created.push(id);
                 return new RuntimeNode(inst);
             });
+            for (const n of next.nodes.values()) n.skipReason = skip.get(n.globalId);
             const gone = [...old.nodes.values()].filter((n) => next.nodes.get(n.globalId) !== n);
             for (const n of gone) {
                 n.alive = false;
@@ -382,6 +423,11 @@ export class Controller {
     /** Evaluates one node; errors make it unhealthy, never escape. */
     private async evaluateNode(node: RuntimeNode, parent: Context, queuedAt?: number): Promise<void> {
         if (!node.alive) return;
+        if (node.skipReason) {
+            node.health.setEvaluation('skipped', `skipped: ${node.skipReason}`);
+            this.healthChanged(node);
+            return;
+        }
         const started = performance.now();
         if (queuedAt !== undefined) this.options.metrics.dependenciesWait.observe((started - queuedAt) / 1000);
         const span = this.options.tracing.tracer().startSpan(
@@ -392,9 +438,11 @@ export class Controller {
         node.evaluated = true;
         try {
             await this.evaluateRole(node, trace.setSpan(parent, span));
+            node.evaluationError = undefined;
             node.health.setEvaluation('healthy', 'component evaluated');
         } catch (e) {
             const msg = message(e);
+            node.evaluationError = msg;
             node.health.setEvaluation('unhealthy', `evaluation failed: ${msg}`);
             this.options.log('error', `evaluation failed: ${msg}`, node.globalId);
             failSpan(span, e);
@@ -609,7 +657,7 @@ export class Controller {
 
     private async startComponent(node: RuntimeNode): Promise<void> {
         const component = node.component;
-        if (!component || node.started || !node.lastArgs || this.stopped) return;
+        if (!component || node.started || !node.lastArgs || this.stopped || node.skipReason) return;
         node.started = true;
         try {
             await withTimeout(Promise.resolve(this.ownership.runAs(node.metricsOwner!, () => component.start?.())), this.timeoutMs, 'start()');

@@ -4,7 +4,7 @@
 
 import type { Health, HealthState } from '../component.js';
 
-const PRIORITY: Record<HealthState, number> = { healthy: 0, unknown: 1, unhealthy: 2, exited: 3 };
+const PRIORITY: Record<HealthState, number> = { healthy: 0, unknown: 1, unhealthy: 2, exited: 3, skipped: 4 };
 
 export class NodeHealth {
     private evaluation: Health;

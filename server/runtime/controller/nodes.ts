@@ -61,6 +61,10 @@ export class RuntimeNode {
     evaluated = false;
     alive = true;
     readonly stats: NodeStats = { evaluations: 0, evaluationSeconds: 0, lastEvaluationSeconds: 0, samplesIn: 0, samplesOut: 0, errors: 0 };
+    /** Set when the node is not run (it cannot run, and the run was allowed to be partial): it is neither evaluated nor started. */
+    skipReason?: string;
+    /** The message of the last evaluation, when it failed. */
+    evaluationError?: string;
     /** The health last reported in an event, to report changes only. */
     reportedHealth = '';
 
