@@ -14,6 +14,7 @@ import type { StageDefinition } from './stage.js';
 import { staticLabelsStage } from './static-labels.js';
 import { structuredMetadataStage } from './structured-metadata.js';
 import { tenantStage } from './tenant.js';
+import { timestampStage } from './timestamp.js';
 
 export const STAGES: readonly StageDefinition[] = [
     decolorizeStage,
@@ -29,4 +30,5 @@ export const STAGES: readonly StageDefinition[] = [
     staticLabelsStage,
     structuredMetadataStage,
     tenantStage,
+    timestampStage,
 ];
