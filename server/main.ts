@@ -1,6 +1,6 @@
 // The flowlens language server (started by the VS Code client over IPC/stdio).
 
-import '../scripts/groupby-polyfill.cjs';
+import '../language/groupby-polyfill.cjs';
 import { startLanguageServer } from 'langium/lsp';
 import { NodeFileSystem } from 'langium/node';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';

@@ -1,2 +1,2 @@
 // Langium's chevrotain calls Object.groupBy, which Node 20 lacks.
-import '../scripts/groupby-polyfill.cjs';
+import '../language/groupby-polyfill.cjs';

@@ -4,7 +4,7 @@
 import type { DeclareDef, ImportDef } from '../model/modules.js';
 import type { SourceFile } from '../model/source-file.js';
 import type { Attribute, Block, Statement } from '../syntax/ast.js';
-import type { Analysis } from './analyze.js';
+import type { Analysis } from './analysis.js';
 import type { ModuleInfo, NodeInfo, RefInfo } from './semantic-model.js';
 
 /** What sits at a position of a file. */

@@ -3,15 +3,15 @@
 // with global IDs, and finds the collisions that break Grafana Agent v0.38–v0.39.
 
 import path from 'node:path';
-import type { Diagnostic } from '../diagnostic.js';
 import type { FileHost } from '../model/host.js';
 import { ConfigurationLoader, type LoadedConfiguration } from '../model/loader.js';
 import type { SourceFile } from '../model/source-file.js';
+import type { Analysis } from './analysis.js';
 import { checkBodies } from './body-checker.js';
 import { findCollisions } from './collisions.js';
 import { Evaluator } from './evaluator.js';
 import { checkExportFields } from './export-fields.js';
-import { buildInstances, type InstanceTree } from './instances.js';
+import { buildInstances } from './instances.js';
 import { ModuleChecker } from './module-checker.js';
 import { type AnalysisOptions, DEFAULT_OPTIONS } from './options.js';
 import { Reporter } from './reporter.js';
@@ -19,13 +19,7 @@ import { reportShadowedNamespaces } from './shadowing.js';
 import { Catalogs } from './resolve.js';
 import type { ModuleInfo } from './semantic-model.js';
 
-export interface Analysis {
-    readonly configuration: LoadedConfiguration;
-    readonly modules: ReadonlyMap<LoadedConfiguration['root'], ModuleInfo>;
-    readonly instances: InstanceTree;
-    readonly diagnostics: readonly Diagnostic[];
-    readonly evaluator: Evaluator;
-}
+export type { Analysis } from './analysis.js';
 
 /**
  * Analyzes the configuration made of `rootFiles` (one file, or the files of a

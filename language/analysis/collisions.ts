@@ -9,8 +9,9 @@ import type { Fix } from '../diagnostic.js';
 import type { ModuleDef } from '../model/modules.js';
 import type { LoadedConfiguration } from '../model/loader.js';
 import { exportedNames } from './export-fields.js';
-import { moduleBehind, renameExportFixes, renameNodeLabel } from './fixes.js';
+import { renameExportFixes, renameNodeLabel } from './fixes.js';
 import type { InstanceNode, InstanceTree } from './instances.js';
+import { exportKey, moduleBehind } from './module-targets.js';
 import type { AnalysisOptions } from './options.js';
 import type { Reporter } from './reporter.js';
 import type { ModuleInfo, NodeInfo, RefInfo } from './semantic-model.js';
@@ -65,18 +66,6 @@ function keyCollisionConsequence(version: string, renamable: boolean): string {
     return `Grafana Agent Flow v${version} queues evaluations by local ID, so these nodes drop each other's updates and show stale values; ${
         renamable ? 'give them distinct labels or upgrade to v0.40 or later' : 'they come from one module used several times, so only upgrading to v0.40 or later avoids it'
     }`;
-}
-
-/** The export key a reference reads from a module instance, if it reads one. */
-export function exportKey(ref: RefInfo): string | undefined {
-    const target = ref.target;
-    if (!target) return undefined;
-    const name = target.stmt.node.name;
-    if (name === 'module.file' || name === 'module.string' || name === 'module.git' || name === 'module.http') {
-        return ref.fields[0] === 'exports' ? ref.fields[1] : undefined;
-    }
-    if (target.resolution.kind === 'custom' || target.resolution.kind === 'imported') return ref.fields[0];
-    return undefined;
 }
 
 function exportKeyCollisions(modules: ReadonlyMap<ModuleDef, ModuleInfo>, configuration: LoadedConfiguration, version: string, report: Reporter): void {

@@ -5,7 +5,7 @@
 import type { LoadedConfiguration } from '../model/loader.js';
 import type { ModuleDef } from '../model/modules.js';
 import type { Block } from '../syntax/ast.js';
-import { moduleBehind } from './fixes.js';
+import { moduleBehind } from './module-targets.js';
 import type { Reporter } from './reporter.js';
 import type { ModuleInfo, RefInfo } from './semantic-model.js';
 

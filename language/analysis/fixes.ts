@@ -7,7 +7,7 @@ import type { LoadedConfiguration } from '../model/loader.js';
 import type { ModuleDef } from '../model/modules.js';
 import { displayLocation, type SourceFile } from '../model/source-file.js';
 import type { Block } from '../syntax/ast.js';
-import { exportKey } from './collisions.js';
+import { exportKey, moduleBehind } from './module-targets.js';
 import type { ModuleInfo, NodeInfo } from './semantic-model.js';
 
 /** An edit of `file` at a UTF-16 range, mapped out of embedded content; undefined if it cannot be placed. */
@@ -54,14 +54,6 @@ export function renameNodeLabel(node: NodeInfo, modules: ReadonlyMap<ModuleDef, 
     const label = unique(`${block.label}_${suffix}`, (candidate) => info.nodes.has(`${block.name}.${candidate}`));
     const edits = labelEdits(node, info, label);
     return edits ? { title: `${title}: "${label}"`, edits } : undefined;
-}
-
-/** The module a custom component or Agent Flow module node runs. */
-export function moduleBehind(node: NodeInfo, configuration: LoadedConfiguration): ModuleDef | undefined {
-    const r = node.resolution;
-    if (r.kind === 'custom') return r.declare.body;
-    if (r.kind === 'imported') return r.declare?.body;
-    return configuration.flowModules.get(node.stmt.node)?.module;
 }
 
 /**

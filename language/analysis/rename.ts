@@ -8,7 +8,8 @@ import type { Block } from '../syntax/ast.js';
 import { isValidIdentifier } from '../syntax/chars.js';
 import type { AnalysisIndex, Located } from './analysis-index.js';
 import type { Analysis } from './analyze.js';
-import { editIn, moduleBehind } from './fixes.js';
+import { editIn } from './fixes.js';
+import { moduleBehind } from './module-targets.js';
 import { type NamedSymbol, occurrencesOf, type Span, symbolAt } from './symbols.js';
 
 export type RenameTarget = { readonly symbol: NamedSymbol; readonly span: Span } | { readonly refused: string };

@@ -11,7 +11,7 @@ import type { LoadedConfiguration } from '../model/loader.js';
 import type { DeclareDef, ImportDef, ModuleDef, Stmt } from '../model/modules.js';
 import type { Block } from '../syntax/ast.js';
 import { AnalysisIndex } from './analysis-index.js';
-import type { Analysis } from './analyze.js';
+import type { Analysis } from './analysis.js';
 import { editIn, unique } from './fixes.js';
 import type { Reporter } from './reporter.js';
 import { type Catalogs, resolveBlockName } from './resolve.js';

@@ -6,8 +6,7 @@ import type { DeclareDef, ImportDef, ModuleDef } from '../model/modules.js';
 import type { SourceFile } from '../model/source-file.js';
 import type { Block } from '../syntax/ast.js';
 import type { AnalysisIndex, Located } from './analysis-index.js';
-import { exportKey } from './collisions.js';
-import { moduleBehind } from './fixes.js';
+import { exportKey, moduleBehind } from './module-targets.js';
 import type { NodeInfo } from './semantic-model.js';
 
 export type NamedSymbol =

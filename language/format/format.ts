@@ -39,7 +39,6 @@ function byteLength(s: string): number {
 }
 
 function isAscii(s: string): boolean {
-    // eslint-disable-next-line no-control-regex
     return !/[^\x00-\x7f]/.test(s);
 }
 

@@ -1,6 +1,6 @@
 // The `flowlens` command line: `check` and `fmt` for people and CI jobs.
 
-import '../../scripts/groupby-polyfill.cjs';
+import '../../language/groupby-polyfill.cjs';
 import { runCheck } from './check-command.js';
 import { runFmt } from './fmt-command.js';
 import { runGraph } from './graph-command.js';

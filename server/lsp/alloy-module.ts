@@ -105,7 +105,7 @@ export function createAlloyServices(context: DefaultSharedModuleContext = EmptyF
     shared.workspace.WorkspaceManager.initialBuildOptions = { validation: true };
     if (!context.connection) {
         // Outside a language server nobody sends the client's configuration.
-        shared.workspace.ConfigurationProvider.initialized({});
+        void shared.workspace.ConfigurationProvider.initialized({});
     }
     return { shared, alloy };
 }

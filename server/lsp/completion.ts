@@ -9,7 +9,7 @@ import type { CompletionProvider, CompletionProviderOptions } from 'langium/lsp'
 import { type CompletionItem, CompletionItemKind, type CompletionList, type CompletionParams, InsertTextFormat, type Range } from 'vscode-languageserver';
 import type { AnalysisIndex } from '../../language/analysis/analysis-index.js';
 import { argumentsOf } from '../../language/analysis/body-checker.js';
-import { moduleBehind } from '../../language/analysis/fixes.js';
+import { moduleBehind } from '../../language/analysis/module-targets.js';
 import type { NodeInfo } from '../../language/analysis/semantic-model.js';
 import { findBlockSchema, loadCatalog } from '../../language/catalog/catalog.js';
 import type { AttributeSchema, BlockSchema, ComponentSchema, Dialect } from '../../language/catalog/schema.js';

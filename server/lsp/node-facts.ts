@@ -3,7 +3,7 @@
 
 import { argumentsOf } from '../../language/analysis/body-checker.js';
 import type { Analysis } from '../../language/analysis/analyze.js';
-import { moduleBehind } from '../../language/analysis/fixes.js';
+import { moduleBehind } from '../../language/analysis/module-targets.js';
 import type { NodeInfo } from '../../language/analysis/semantic-model.js';
 import { loadCatalog } from '../../language/catalog/catalog.js';
 import type { Dialect } from '../../language/catalog/schema.js';

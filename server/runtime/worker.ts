@@ -8,7 +8,7 @@
 //
 // Test-only: FLOWLENS_RUNTIME_EXTRA_COMPONENTS (see extra-components.ts).
 
-import '../../scripts/groupby-polyfill.cjs';
+import '../../language/groupby-polyfill.cjs';
 import { Writable } from 'node:stream';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { loadExtraComponents } from './extra-components.js';
