@@ -4,7 +4,9 @@
 import type { ComponentDefinition } from '../component.js';
 import { discoveryRelabel } from './discovery/relabel.js';
 import { localFile } from './local/file.js';
+import { localFileMatch } from './local/file-match.js';
 import { lokiProcess } from './loki/process.js';
+import { lokiSourceFile } from './loki/source-file.js';
 import { IGNORED as lokiWriteIgnored, lokiWrite } from './loki/write.js';
 import { IGNORED as debugIgnored, otelcolExporterDebug } from './otelcol/exporter-debug.js';
 import { IGNORED as otlphttpIgnored, otelcolExporterOtlpHttp } from './otelcol/exporter-otlphttp.js';
@@ -19,7 +21,9 @@ import { IGNORED as scrapeIgnored, prometheusScrape } from './prometheus/scrape.
 export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     discoveryRelabel,
     localFile,
+    localFileMatch,
     lokiProcess,
+    lokiSourceFile,
     lokiWrite,
     otelcolExporterDebug,
     otelcolExporterOtlpHttp,

@@ -38,7 +38,9 @@ describe('BUILTIN_COMPONENTS agree with the alloy catalog', () => {
         expect([...names].sort()).toEqual([
             'discovery.relabel',
             'local.file',
+            'local.file_match',
             'loki.process',
+            'loki.source.file',
             'loki.write',
             'otelcol.exporter.debug',
             'otelcol.exporter.otlphttp',
