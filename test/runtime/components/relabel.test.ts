@@ -42,8 +42,8 @@ describe('prometheus.relabel', () => {
         ]);
         // Input samples are never mutated.
         expect(labelsOf(input[0])).toEqual({ __name__: 'a', env: 'prod' });
-        expect(await metricValue(r.ctx.registry, 'prometheus_relabel_metrics_processed', { component_id: 'prometheus.relabel.test' })).toBe(2);
-        expect(await metricValue(r.ctx.registry, 'prometheus_relabel_metrics_written', { component_id: 'prometheus.relabel.test' })).toBe(2);
+        expect(await metricValue(r.ctx.registry, 'alloy_prometheus_relabel_metrics_processed', { component_id: 'prometheus.relabel.test' })).toBe(2);
+        expect(await metricValue(r.ctx.registry, 'alloy_prometheus_relabel_metrics_written', { component_id: 'prometheus.relabel.test' })).toBe(2);
         expect(r.ctx.counts).toMatchObject({ in: 2, out: 2 });
     });
 
@@ -135,7 +135,7 @@ describe('prometheus.relabel', () => {
         const sink = sampleSink();
         const r = await startComponent(prometheusRelabel, body({ forward_to: [sink.value] }));
         await r.ctx.exportPayload<MetricsReceiver>('receiver').appendSamples([sample({ __name__: 'a' })]);
-        expect(await r.ctx.registry.metrics()).toContain('prometheus_relabel_metrics_processed');
+        expect(await r.ctx.registry.metrics()).toContain('alloy_prometheus_relabel_metrics_processed');
         await r.stop();
         expect(await r.ctx.registry.metrics()).not.toContain('prometheus.relabel.test');
     });

@@ -42,10 +42,10 @@ class PrometheusRelabel implements Component {
 
     constructor(private readonly ctx: ComponentContext) {
         this.metrics = new InstanceMetrics(ctx.registry, ctx.metricLabels);
-        this.processed = this.metrics.counter({ name: 'prometheus_relabel_metrics_processed', help: 'Total number of metrics processed.', type: 'counter' });
-        this.written = this.metrics.counter({ name: 'prometheus_relabel_metrics_written', help: 'Total number of metrics written.', type: 'counter' });
-        this.cacheHits = this.metrics.counter({ name: 'prometheus_relabel_cache_hits', help: 'Total number of relabel results served from the cache.', type: 'counter' });
-        this.cacheMisses = this.metrics.counter({ name: 'prometheus_relabel_cache_misses', help: 'Total number of label sets the rules were evaluated for.', type: 'counter' });
+        this.processed = this.metrics.counter({ name: 'alloy_prometheus_relabel_metrics_processed', help: 'Total number of metrics processed.', type: 'counter' });
+        this.written = this.metrics.counter({ name: 'alloy_prometheus_relabel_metrics_written', help: 'Total number of metrics written.', type: 'counter' });
+        this.cacheHits = this.metrics.counter({ name: 'alloy_prometheus_relabel_cache_hits', help: 'Total number of relabel results served from the cache.', type: 'counter' });
+        this.cacheMisses = this.metrics.counter({ name: 'alloy_prometheus_relabel_cache_misses', help: 'Total number of label sets the rules were evaluated for.', type: 'counter' });
         this.forwarded = this.metrics.counter(FORWARDED_SAMPLES);
         this.receiver = { appendSamples: (samples) => this.append(samples) };
     }
