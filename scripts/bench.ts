@@ -6,10 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchSyntax } from './bench/syntax.js';
 import { benchRuntime } from './bench/runtime.js';
+import { benchStartup } from './bench/startup.js';
 import { benchWorkspace } from './bench/workspace.js';
 
 const sections: Array<[string, string, () => string | Promise<string>]> = [
     ['syntax', 'Parse, diagnostics and formatting of one file', benchSyntax],
+    ['startup', 'CLI start-up on one file', benchStartup],
     ['workspace', 'Language server on a workspace (over LSP)', benchWorkspace],
     ['runtime', 'Pipeline runtime on loopback', benchRuntime],
 ];
