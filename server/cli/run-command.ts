@@ -1,4 +1,4 @@
-// `flowlens run FILE`: runs a configuration headless in the embedded runtime.
+// `flowlens run PATH`: runs a configuration headless in the embedded runtime.
 // On a terminal it keeps a one-line status (components, samples/s, state);
 // otherwise it prints state changes as lines. It stops in order — sources,
 // components, spans flushed — after --for, on SIGINT or on SIGTERM, and prints
@@ -13,7 +13,7 @@ import { ConfigurationRefusedError, Runtime } from '../runtime/runtime.js';
 import { ANALYSIS_FLAGS, analysisOptions } from './check-command.js';
 import { parseCommandArgs, UsageError } from './usage.js';
 
-export const RUN_USAGE = `  flowlens run FILE [options]                run a configuration in the embedded runtime
+export const RUN_USAGE = `  flowlens run PATH [options]                run a configuration (a file or a directory) in the embedded runtime
 
 Options of run:
   --dry-run                  load and evaluate as run does, start nothing, and say node by node
@@ -39,7 +39,7 @@ export async function runRun(args: string[]): Promise<number> {
         'allow-partial': { type: 'boolean' },
         ...ANALYSIS_FLAGS,
     });
-    if (positionals.length !== 1) throw new UsageError('run takes exactly one FILE (or directory)');
+    if (positionals.length !== 1) throw new UsageError('run takes exactly one PATH (a file or a directory)');
     if (values.json && !values['dry-run']) throw new UsageError('--json goes with --dry-run');
     if (values['dry-run']) {
         for (const flag of ['metrics-addr', 'spans', 'otlp', 'for', 'pause-after', 'grace', 'allow-partial'] as const) {

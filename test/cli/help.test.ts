@@ -1,0 +1,73 @@
+// What a new user sees: versions, help, suggestions for typos, and short usage errors.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { flowlens, ROOT } from './run-cli.js';
+
+const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('flowlens --version', () => {
+    it('prints the package version and where the component catalog comes from', () => {
+        const r = flowlens(['--version']);
+        expect(r.code).toBe(0);
+        const [first, second] = r.stdout.split('\n');
+        expect(first).toBe(`flowlens ${VERSION}`);
+        expect(second).toMatch(/^component catalog: .*alloy/i);
+    });
+});
+
+describe('flowlens help', () => {
+    it('lists every command', () => {
+        const r = flowlens(['help']);
+        expect(r.code).toBe(0);
+        for (const command of ['check', 'fmt', 'graph', 'run', 'lsp', 'help']) expect(r.stdout).toContain(`flowlens ${command} `);
+    });
+
+    it('prints the options of one command, the same as COMMAND --help', () => {
+        for (const [command, option] of [['check', '--fix'], ['fmt', '--write'], ['graph', '--json'], ['run', '--metrics-addr'], ['lsp', '--socket PORT']]) {
+            const help = flowlens(['help', command]);
+            expect(help.code).toBe(0);
+            expect(help.stdout).toContain(option);
+            expect(flowlens([command, '--help']).stdout).toBe(help.stdout);
+        }
+    });
+
+    it('documents the analysis options for every command that takes them', () => {
+        for (const command of ['check', 'graph', 'run']) expect(flowlens(['help', command]).stdout).toContain('--stability-level');
+    });
+
+    it('without a command prints the overview on standard error and exits 2', () => {
+        const r = flowlens([]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain('flowlens check');
+    });
+});
+
+describe('usage errors', () => {
+    const cases: Array<[string[], string]> = [
+        [['chek', 'x.alloy'], 'flowlens: unknown command "chek" (did you mean check?)\nsee `flowlens help`\n'],
+        [['frobnicate'], 'flowlens: unknown command "frobnicate"\nsee `flowlens help`\n'],
+        [['--versoin'], 'flowlens: unknown option --versoin (did you mean --version?)\nsee `flowlens help`\n'],
+        [['check', '--josn', 'x.alloy'], 'flowlens: unknown option --josn (did you mean --json?)\nsee `flowlens help check`\n'],
+        [['check'], 'flowlens: check needs at least one PATH\nsee `flowlens help check`\n'],
+        [['check', '--compat', 'agent-0.37', 'x'], 'flowlens: --compat must be one of alloy, agent-0.38, agent-0.39, agent-0.40\nsee `flowlens help check`\n'],
+        [['fmt', '--wirte', 'x'], 'flowlens: unknown option --wirte (did you mean --write?)\nsee `flowlens help fmt`\n'],
+        [['graph', '--compat'], "flowlens: Option '--compat <value>' argument missing\nsee `flowlens help graph`\n"],
+        [['run', '--metrics-adr', 'x', 'y'], 'flowlens: unknown option --metrics-adr (did you mean --metrics-addr?)\nsee `flowlens help run`\n'],
+        [['help', 'chekc'], 'flowlens: no command "chekc" (did you mean check?)\nsee `flowlens help`\n'],
+    ];
+    for (const [args, stderr] of cases) {
+        it(`flowlens ${args.join(' ')}`, () => {
+            const r = flowlens(args);
+            expect(r.stderr).toBe(stderr);
+            expect(r.stdout).toBe('');
+            expect(r.code).toBe(2);
+        });
+    }
+
+    it('says in at most two lines what is wrong and where to read more', () => {
+        const r = flowlens(['check', '--bogus']);
+        expect(r.stderr.trimEnd().split('\n')).toHaveLength(2);
+    });
+});
