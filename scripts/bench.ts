@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchSyntax } from './bench/syntax.js';
+import { benchEdit, benchLongEditing } from './bench/edit.js';
 import { benchRuntime } from './bench/runtime.js';
 import { benchStartup } from './bench/startup.js';
 import { benchWorkspace } from './bench/workspace.js';
@@ -13,6 +14,8 @@ const sections: Array<[string, string, () => string | Promise<string>]> = [
     ['syntax', 'Parse, diagnostics and formatting of one file', benchSyntax],
     ['startup', 'CLI start-up on one file', benchStartup],
     ['workspace', 'Language server on a workspace (over LSP)', benchWorkspace],
+    ['edit', 'Language server editing one large document (over LSP)', benchEdit],
+    ['memory', 'Language server memory over long editing (over LSP)', benchLongEditing],
     ['runtime', 'Pipeline runtime on loopback', benchRuntime],
 ];
 

@@ -6,16 +6,23 @@ import type { AstNode, CompositeCstNode, CstNode, RootCstNode } from 'langium';
 import type { Range } from 'vscode-languageserver-types';
 import { LspLineMap } from './source.js';
 
+// One SyntaxNode exists per AST node, so it keeps only what cannot be derived
+// (a large file has hundreds of thousands): the container and `hidden` are getters.
 export class SyntaxNode implements CompositeCstNode {
-    container?: CompositeCstNode;
-    readonly hidden = false;
-
     constructor(
         readonly root: SyntaxRoot,
         readonly offset: number,
         readonly end: number,
         readonly astNode: AstNode,
     ) {}
+
+    get container(): CompositeCstNode | undefined {
+        return this.astNode.$container?.$cstNode as CompositeCstNode | undefined;
+    }
+
+    get hidden(): boolean {
+        return false;
+    }
 
     get length(): number {
         return this.end - this.offset;

@@ -28,7 +28,7 @@ import { AlloyIndexManager } from './index-manager.js';
 import { AlloyInlayHintProvider } from './inlay-hints.js';
 import { AlloyDefinitionProvider, AlloyReferencesProvider } from './navigation.js';
 import { AlloyRenameProvider } from './rename.js';
-import { NoSymbolsScopeComputation } from './scope-computation.js';
+import { NoReferenceDescriptionProvider, NoReferencesLinker, NoSymbolsScopeComputation } from './no-cross-references.js';
 import { AlloySemanticTokenProvider } from './semantic-tokens.js';
 import { FlowlensConfigurationProvider } from './settings.js';
 import { AlloyWorkspaceSymbolProvider } from './workspace-symbols.js';
@@ -62,6 +62,10 @@ export const AlloyModule: Module<AlloyServices, PartialLangiumServices & AlloyAd
     },
     references: {
         ScopeComputation: () => new NoSymbolsScopeComputation(),
+        Linker: (services) => new NoReferencesLinker(services),
+    },
+    workspace: {
+        ReferenceDescriptionProvider: () => new NoReferenceDescriptionProvider(),
     },
     validation: {
         DocumentValidator: (services) => soft(services, 'validation', new AlloyDocumentValidator(() => services.alloy.Workspace), () => []),
@@ -82,7 +86,11 @@ export const AlloyModule: Module<AlloyServices, PartialLangiumServices & AlloyAd
     },
 };
 
-export function createAlloyServices(context: DefaultSharedModuleContext = EmptyFileSystem): {
+/** `overrides` replace services of the language module (the benchmarks compare with Langium's stock ones). */
+export function createAlloyServices(
+    context: DefaultSharedModuleContext = EmptyFileSystem,
+    overrides: Module<AlloyServices, PartialLangiumServices> = {},
+): {
     shared: LangiumSharedServices;
     alloy: AlloyServices;
 } {
@@ -97,7 +105,7 @@ export function createAlloyServices(context: DefaultSharedModuleContext = EmptyF
         },
     };
     const shared = inject(createDefaultSharedModule(context), AlloyGeneratedSharedModule, sharedModule);
-    alloy = inject(createDefaultModule({ shared }), AlloyGeneratedModule, AlloyModule);
+    alloy = inject(createDefaultModule({ shared }), AlloyGeneratedModule, AlloyModule, overrides);
     shared.ServiceRegistry.register(alloy);
     // Create the workspace service now: it subscribes to document and settings updates.
     void alloy.alloy.Workspace;

@@ -21,8 +21,8 @@ export class LspClient {
     /** Resolves when the server process exits. */
     readonly exited: Promise<void>;
 
-    constructor(extraArgs: string[] = []) {
-        this.process = spawn(process.execPath, [SERVER, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
+    constructor(extraArgs: string[] = [], options: { server?: string; nodeArgs?: string[] } = {}) {
+        this.process = spawn(process.execPath, [...(options.nodeArgs ?? []), options.server ?? SERVER, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
         this.process.stderr!.on('data', (d) => this.stderr.push(String(d)));
         this.process.stdin!.on('error', () => {}); // the server may exit before our last write
         this.exited = new Promise((resolve) => this.process.once('exit', () => resolve()));
