@@ -4,8 +4,7 @@
 import { compile, TreeInterpreter } from '@jmespath-community/jmespath';
 import { attr } from '../../decode.js';
 import { GoRegexp } from './go-regexp.js';
-import { tryString } from './go-values.js';
-import { type StageDefinition, StageConfigError } from './stage.js';
+import { type StageDefinition, StageConfigError, inputOf } from './stage.js';
 
 type Ast = ReturnType<typeof compile>;
 
@@ -41,13 +40,8 @@ export const jsonStage: StageDefinition = {
         const regex = regexText === '' ? undefined : new GoRegexp(regexText);
         return {
             run(e, next) {
-                let input = e.line;
-                if (source !== undefined) {
-                    if (!e.extracted.has(source)) return next(e);
-                    const s = tryString(e.extracted.get(source));
-                    if (s === undefined) return next(e);
-                    input = s;
-                }
+                const input = inputOf(e, source);
+                if (input === undefined) return next(e);
                 let data: unknown;
                 try {
                     data = JSON.parse(input);

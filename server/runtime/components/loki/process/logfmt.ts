@@ -3,9 +3,8 @@
 
 import { attr } from '../../decode.js';
 import { GoRegexp } from './go-regexp.js';
-import { tryString } from './go-values.js';
 import { LogfmtSyntaxError, decodeLogfmt } from './logfmt-decoder.js';
-import { type StageDefinition, StageConfigError } from './stage.js';
+import { type StageDefinition, StageConfigError, inputOf } from './stage.js';
 
 export const logfmtStage: StageDefinition = {
     name: 'logfmt',
@@ -21,12 +20,8 @@ export const logfmtStage: StageDefinition = {
         const regex = regexText === '' ? undefined : new GoRegexp(regexText);
         return {
             run(e, next) {
-                let input = e.line;
-                if (source !== '') {
-                    const s = e.extracted.has(source) ? tryString(e.extracted.get(source)) : undefined;
-                    if (s === undefined) return next(e);
-                    input = s;
-                }
+                const input = inputOf(e, source);
+                if (input === undefined) return next(e);
                 try {
                     decodeLogfmt(input, (key, value) => {
                         const name = inverse.get(key);

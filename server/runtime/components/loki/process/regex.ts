@@ -3,8 +3,8 @@
 
 import { attr } from '../../decode.js';
 import { GoRegexp } from './go-regexp.js';
-import { isValidLabelName, isValidLabelValue, tryString } from './go-values.js';
-import { type StageDefinition, StageConfigError } from './stage.js';
+import { isValidLabelName, isValidLabelValue } from './go-values.js';
+import { type StageDefinition, StageConfigError, inputOf } from './stage.js';
 
 export const regexStage: StageDefinition = {
     name: 'regex',
@@ -24,12 +24,8 @@ export const regexStage: StageDefinition = {
         const names = re.subexpNames;
         return {
             run(e, next) {
-                let input = e.line;
-                if (source !== undefined) {
-                    const s = e.extracted.has(source) ? tryString(e.extracted.get(source)) : undefined;
-                    if (s === undefined) return next(e);
-                    input = s;
-                }
+                const input = inputOf(e, source);
+                if (input === undefined) return next(e);
                 const match = re.exec(input);
                 if (match !== null) {
                     for (let i = 1; i < names.length; i++) {

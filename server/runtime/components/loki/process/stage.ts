@@ -9,6 +9,7 @@ import type { ArgumentSchemaEntry } from '../../../component.js';
 import type { MetadataLabel } from '../../../protocols/log-entry.js';
 import type { Args } from '../../decode.js';
 import type { InstanceMetrics } from '../../metrics.js';
+import { tryString } from './go-values.js';
 
 /** A value in the extracted map: what parsers put there (JSON scalars, strings) or other stages computed. */
 export type Extracted = Map<string, unknown>;
@@ -73,4 +74,13 @@ export class StageConfigError extends Error {
         super(message);
         this.name = 'StageConfigError';
     }
+}
+
+/**
+ * The text a parsing stage reads: the line, or with `source` the extracted value as a string; undefined
+ * when that value is missing or not convertible (the stage then leaves the entry alone).
+ */
+export function inputOf(e: PipelineEntry, source: string | undefined): string | undefined {
+    if (source === undefined || source === '') return e.line;
+    return e.extracted.has(source) ? tryString(e.extracted.get(source)) : undefined;
 }

@@ -10,9 +10,11 @@ import { logfmtStage } from './logfmt.js';
 import { matchStage } from './match.js';
 import { outputStage } from './output.js';
 import { regexStage } from './regex.js';
+import { replaceStage } from './replace.js';
 import type { StageDefinition } from './stage.js';
 import { staticLabelsStage } from './static-labels.js';
 import { structuredMetadataStage } from './structured-metadata.js';
+import { templateStage } from './template.js';
 import { tenantStage } from './tenant.js';
 import { timestampStage } from './timestamp.js';
 
@@ -27,8 +29,10 @@ export const STAGES: readonly StageDefinition[] = [
     matchStage,
     outputStage,
     regexStage,
+    replaceStage,
     staticLabelsStage,
     structuredMetadataStage,
+    templateStage,
     tenantStage,
     timestampStage,
 ];
