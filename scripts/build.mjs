@@ -29,6 +29,10 @@ const common = {
     logLevel: 'warning',
     external: ['vscode'],
     plugins: [jsonAsString],
+    // ESM dependencies (fdir, under tinyglobby) read import.meta.url, which a CommonJS bundle lacks:
+    // give them the bundle's own file URL.
+    define: { 'import.meta.url': '__bundleFileUrl' },
+    banner: { js: "const __bundleFileUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 const targets = [
