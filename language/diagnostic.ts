@@ -12,9 +12,17 @@ export interface TextEdit {
     readonly newText: string;
 }
 
+/** A file a fix creates (it must not exist yet). */
+export interface NewFile {
+    readonly file: string;
+    readonly text: string;
+}
+
 export interface Fix {
     readonly title: string;
     readonly edits: readonly TextEdit[];
+    /** Files to create before the edits apply. */
+    readonly creates?: readonly NewFile[];
     /** True when the fix is the one an editor should offer first. */
     readonly preferred?: boolean;
 }

@@ -9,6 +9,7 @@ import type { SourceFile } from '../model/source-file.js';
 import type { Analysis } from './analysis.js';
 import { checkBodies } from './body-checker.js';
 import { findCollisions } from './collisions.js';
+import { keepFormatted } from './formatted-fix.js';
 import { Evaluator } from './evaluator.js';
 import { checkExportFields } from './export-fields.js';
 import { buildInstances } from './instances.js';
@@ -51,8 +52,8 @@ export function analyzeConfiguration(rootFiles: readonly SourceFile[], host: Fil
     checkBodies(modules, configuration, evaluator, options, report);
     checkExportFields(modules, configuration, report);
     const instances = buildInstances(configuration, modules, evaluator, report);
-    findCollisions(instances, modules, configuration, options, report);
+    findCollisions(instances, modules, configuration, options, report, (p) => host.file(p) !== undefined || host.isDirectory(p));
     reportShadowedNamespaces({ configuration, modules, instances, evaluator }, catalogs, report);
 
-    return { configuration, modules, instances, diagnostics: report.diagnostics, evaluator };
+    return { configuration, modules, instances, diagnostics: keepFormatted(report.diagnostics, configuration.files), evaluator };
 }

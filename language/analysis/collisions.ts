@@ -9,7 +9,8 @@ import type { Fix } from '../diagnostic.js';
 import type { ModuleDef } from '../model/modules.js';
 import type { LoadedConfiguration } from '../model/loader.js';
 import { exportedNames } from './export-fields.js';
-import { renameExportFixes, renameNodeLabel } from './fixes.js';
+import { renameExportFixes, renameNodeLabel, uniqueLabelsFix } from './fixes.js';
+import { moduleCopyFix } from './module-copy-fix.js';
 import type { InstanceNode, InstanceTree } from './instances.js';
 import { exportKey, moduleBehind } from './module-targets.js';
 import type { AnalysisOptions } from './options.js';
@@ -24,34 +25,44 @@ export function findCollisions(
     configuration: LoadedConfiguration,
     options: AnalysisOptions,
     report: Reporter,
+    exists: (filePath: string) => boolean,
 ): void {
     // Alloy and Agent Flow v0.40+ key evaluations and exports by global ID: there
     // a collision changes nothing, so it is not reported at all.
     if (options.compat !== 'agent-0.38' && options.compat !== 'agent-0.39') return;
     const version = options.compat.slice('agent-'.length);
-    keyCollisions(tree, modules, version, report);
-    exportKeyCollisions(modules, configuration, version, report);
+    keyCollisions(tree, modules, configuration, version, report, exists);
+    exportKeyCollisions(tree, modules, configuration, version, report, exists);
 }
 
-function keyCollisions(tree: InstanceTree, modules: ReadonlyMap<ModuleDef, ModuleInfo>, version: string, report: Reporter): void {
+function keyCollisions(tree: InstanceTree, modules: ReadonlyMap<ModuleDef, ModuleInfo>, configuration: LoadedConfiguration, version: string, report: Reporter, exists: (filePath: string) => boolean): void {
     const byLocalId = new Map<string, InstanceNode[]>();
     for (const n of tree.nodes) {
         let list = byLocalId.get(n.localId);
         if (!list) byLocalId.set(n.localId, (list = []));
         list.push(n);
     }
-    for (const [localId, instances] of byLocalId) {
-        const controllers = new Set(instances.map((i) => i.modulePath));
-        if (controllers.size < 2) continue;
+    const colliding = [...byLocalId].filter(([, instances]) => new Set(instances.map((i) => i.modulePath)).size > 1);
+    // Local IDs that collide across different definitions: renaming labels can separate those.
+    const renamable = new Set(colliding.filter(([, instances]) => new Set(instances.map((i) => i.node)).size > 1).map(([id]) => id));
+    const uniqueLabels = new Map<ModuleDef, Fix | undefined>();
+    for (const [localId, instances] of colliding) {
         const sites = new Set(instances.map((i) => i.node));
         const ids = instances.map((i) => i.globalId);
         const listed = ids.slice(0, MAX_LISTED).join(', ') + (ids.length > MAX_LISTED ? `, and ${ids.length - MAX_LISTED} more` : '');
         const message = `local ID ${localId} is shared by ${ids.length} nodes in different modules: ${listed}. ${keyCollisionConsequence(version, sites.size > 1)}`;
         for (const site of sites) {
             const fixes: Fix[] = [];
-            // Renaming helps only when the colliding nodes come from different definitions.
-            if (sites.size > 1) {
+            if (sites.size > 1 && tree.instancesOf.get(site)?.length === 1) {
+                // A label of a definition that runs once: renaming it removes this site from the collision.
                 const fix = renameNodeLabel(site, modules, `Rename ${localId} to a label unique across modules`);
+                if (fix) fixes.push({ ...fix, preferred: true });
+                if (!uniqueLabels.has(site.module)) uniqueLabels.set(site.module, uniqueLabelsFix(site.module, modules, renamable));
+                const all = uniqueLabels.get(site.module);
+                if (all) fixes.push(all);
+            }
+            if (sites.size === 1) {
+                const fix = moduleCopyFix(site, tree, modules, configuration, exists);
                 if (fix) fixes.push(fix);
             }
             const block = site.stmt.node;
@@ -64,11 +75,11 @@ function keyCollisions(tree: InstanceTree, modules: ReadonlyMap<ModuleDef, Modul
 
 function keyCollisionConsequence(version: string, renamable: boolean): string {
     return `Grafana Agent Flow v${version} queues evaluations by local ID, so these nodes drop each other's updates and show stale values; ${
-        renamable ? 'give them distinct labels or upgrade to v0.40 or later' : 'they come from one module used several times, so only upgrading to v0.40 or later avoids it'
+        renamable ? 'give them distinct labels or upgrade to v0.40 or later' : 'they come from one module file loaded several times: give each instance a copy of its own or upgrade to v0.40 or later'
     }`;
 }
 
-function exportKeyCollisions(modules: ReadonlyMap<ModuleDef, ModuleInfo>, configuration: LoadedConfiguration, version: string, report: Reporter): void {
+function exportKeyCollisions(tree: InstanceTree, modules: ReadonlyMap<ModuleDef, ModuleInfo>, configuration: LoadedConfiguration, version: string, report: Reporter, exists: (filePath: string) => boolean): void {
     for (const info of modules.values()) {
         // consumer → export key → modules it reads that key from
         const reads = new Map<NodeInfo, Map<string, Map<NodeInfo, RefInfo[]>>>();
@@ -92,6 +103,12 @@ function exportKeyCollisions(modules: ReadonlyMap<ModuleDef, ModuleInfo>, config
                 const names = [...targets.keys()].map((t) => t.id);
                 const message = `${consumer.id} reads export "${key}" from ${names.length} modules (${names.join(', ')}). Grafana Agent Flow v${version} keys every module's export by "export.${key}", so one module's updates are dropped and this component sees stale values; rename one of the exports or upgrade to v0.40 or later`;
                 const fixes = renameExportFixes(key, [...targets.keys()], modules, configuration);
+                // Instances of one module file: only copies of it can tell their exports apart.
+                const definitions = new Set([...targets.keys()].map((t) => moduleBehind(t, configuration)));
+                const [shared] = definitions;
+                const exportNode = definitions.size === 1 && shared ? modules.get(shared)?.nodes.get(`export.${key}`) : undefined;
+                const copy = !fixes.length && exportNode ? moduleCopyFix(exportNode, tree, modules, configuration, exists) : undefined;
+                if (copy) fixes.push(copy);
                 const block = consumer.stmt.node;
                 const start = block.$cstNode!.offset;
                 const end = block.label ? block.$labelOffset + block.label.length + 2 : start + block.name.length;

@@ -119,8 +119,11 @@ export class ModuleChecker {
         }
 
         const resolution = resolveBlockName(this.module, block.name, s.file.dialect, this.catalogs);
-        // Reported with a fix that renames the declare (shadowing.ts).
-        if (resolution.kind === 'unknown' && resolution.shadowedBy) return undefined;
+        // Reported with a fix that renames the declare (shadowing.ts); still a component ID for Alloy's loader.
+        if (resolution.kind === 'unknown' && resolution.shadowedBy) {
+            this.duplicate(s, seen.component, id);
+            return undefined;
+        }
         if (resolution.kind === 'unknown') {
             // Certain when the name is a typo in a known namespace or a declare
             // defined out of scope; a name flowlens knows nothing about may come

@@ -1,22 +1,25 @@
 // `flowlens check --fix`: applies the preferred fix of each diagnostic, skipping
-// fixes whose edits overlap edits already taken, and writes the files.
+// fixes whose edits overlap edits already taken or that would create a file
+// that exists, and writes the files (creating those a fix adds).
 
 import fs from 'node:fs';
 import type { Diagnostic, TextEdit } from '../../language/diagnostic.js';
 import { applyEdits } from '../../language/format/text-diff.js';
 import type { FileView } from './report.js';
 
-export function applyFixes(diagnostics: readonly Diagnostic[], views: ReadonlyMap<string, FileView>): { fixes: number; files: number } {
+export function applyFixes(diagnostics: readonly Diagnostic[], views: ReadonlyMap<string, FileView>): { fixes: number; files: number; created: string[] } {
     const taken = new Map<string, TextEdit[]>();
+    const creates = new Map<string, string>();
     const seen = new Set<string>();
     let fixes = 0;
     for (const d of diagnostics) {
         const fix = d.fixes?.find((f) => f.preferred) ?? d.fixes?.[0];
         if (!fix) continue;
-        const key = JSON.stringify(fix.edits);
+        const key = JSON.stringify([fix.edits, fix.creates]);
         if (seen.has(key)) continue; // the same fix offered by several diagnostics
         const overlaps = fix.edits.some((e) => (taken.get(e.file) ?? []).some((t) => e.offset < t.end && t.offset < e.end));
-        if (overlaps) continue;
+        if (overlaps || fix.creates?.some((c) => creates.has(c.file) || fs.existsSync(c.file))) continue;
+        for (const c of fix.creates ?? []) creates.set(c.file, c.text);
         seen.add(key);
         for (const e of fix.edits) {
             const list = taken.get(e.file) ?? [];
@@ -25,10 +28,11 @@ export function applyFixes(diagnostics: readonly Diagnostic[], views: ReadonlyMa
         }
         fixes++;
     }
+    for (const [file, text] of creates) fs.writeFileSync(file, text, { flag: 'wx' });
     for (const [file, edits] of taken) {
         const view = views.get(file);
         const text = view ? view.parsed.source.text : fs.readFileSync(file, 'utf8');
         fs.writeFileSync(file, applyEdits(text, edits));
     }
-    return { fixes, files: taken.size };
+    return { fixes, files: new Set([...taken.keys(), ...creates.keys()]).size, created: [...creates.keys()] };
 }

@@ -37,13 +37,14 @@ export async function runCheck(args: string[]): Promise<number> {
         const applied = applyFixes(result.diagnostics, result.views);
         if (applied.fixes > 0) {
             process.stderr.write(`flowlens: applied ${applied.fixes} fix${applied.fixes === 1 ? '' : 'es'} in ${applied.files} file${applied.files === 1 ? '' : 's'}\n`);
+            for (const file of applied.created) process.stderr.write(`flowlens: created ${display(file)}\n`);
             result = checkPaths(positionals, options);
         }
     }
 
     const { diagnostics, views, fileCount } = result;
     const printable = new Map([...views].map(([file, view]) => [display(file), view]));
-    const shown = diagnostics.map((d) => ({ ...d, file: display(d.file), fixes: d.fixes?.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: display(e.file) })) })) }));
+    const shown = diagnostics.map((d) => ({ ...d, file: display(d.file), fixes: d.fixes?.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: display(e.file) })), creates: f.creates?.map((c) => ({ ...c, file: display(c.file) })) })) }));
     if (values.json) {
         process.stdout.write(JSON.stringify(jsonReport(shown, printable, fileCount), null, 2) + '\n');
     } else {

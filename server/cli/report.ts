@@ -56,6 +56,7 @@ export function jsonReport(diagnostics: readonly Diagnostic[], files: FileViews,
     const fix = (f: Fix) => ({
         title: f.title,
         edits: f.edits.map((e) => ({ file: e.file, ...range(e.file, e.offset, e.end), newText: e.newText })),
+        ...(f.creates?.length ? { creates: f.creates.map((c) => ({ file: c.file, text: c.text })) } : {}),
     });
     return {
         files: fileCount,

@@ -1,13 +1,12 @@
-// Quick fixes: each diagnostic's fixes (computed by the analysis, the same the
-// CLI offers under `fixes`), and "make all labels in this module unique".
+// Quick fixes: each diagnostic's fixes, computed by the analysis (the same the
+// CLI offers under `fixes` and applies with --fix).
 
 import type { LangiumDocument } from 'langium';
 import type { CodeActionProvider } from 'langium/lsp';
-import { type CodeAction, CodeActionKind, type CodeActionParams, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
-import { uniqueLabelsFix } from '../../language/analysis/fixes.js';
+import { type CodeAction, CodeActionKind, type CodeActionParams } from 'vscode-languageserver';
 import type { Fix } from '../../language/diagnostic.js';
 import type { AlloyWorkspace } from './alloy-workspace.js';
-import { contextAt, workspaceEdit } from './editor-context.js';
+import { workspaceEdit } from './editor-context.js';
 
 export class AlloyCodeActionProvider implements CodeActionProvider {
     constructor(private readonly workspace: () => AlloyWorkspace) {}
@@ -25,18 +24,8 @@ export class AlloyCodeActionProvider implements CodeActionProvider {
                     kind: CodeActionKind.QuickFix,
                     diagnostics: [diagnostic],
                     isPreferred: fix.preferred ?? fixes.length === 1,
-                    edit: workspaceEdit(analysis, fix.edits),
+                    edit: workspaceEdit(analyses, fix.edits, fix.creates),
                 });
-            }
-        }
-        const collisions = params.context.diagnostics.filter((d: LspDiagnostic) => d.code === 'key-collision');
-        if (collisions.length) {
-            const ctx = contextAt(this.workspace(), document, params.range.start);
-            const module = ctx?.located && 'node' in ctx.located ? ctx.located.node.module : undefined;
-            if (module && ctx) {
-                const ids = new Set(collisions.map((d) => /local ID (\S+)/.exec(typeof d.message === 'string' ? d.message : d.message.value)?.[1]).filter((x): x is string => !!x));
-                const fix = uniqueLabelsFix(module, ctx.analysis.modules, ids);
-                if (fix) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: collisions, edit: workspaceEdit(ctx.analysis, fix.edits) });
             }
         }
         return actions;

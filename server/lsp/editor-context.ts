@@ -3,11 +3,11 @@
 // any file of the configuration (open or not).
 
 import type { LangiumDocument } from 'langium';
-import type { Location, Position, Range } from 'vscode-languageserver';
+import type { Location, Position, Range, TextEdit as LspTextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { AnalysisIndex, type Located } from '../../language/analysis/analysis-index.js';
 import type { Analysis } from '../../language/analysis/analyze.js';
-import type { TextEdit } from '../../language/diagnostic.js';
+import type { NewFile, TextEdit } from '../../language/diagnostic.js';
 import { displayLocation, type SourceFile } from '../../language/model/source-file.js';
 import { LspLineMap } from '../../language/syntax/source.js';
 import type { AlloyWorkspace } from './alloy-workspace.js';
@@ -67,16 +67,30 @@ export function rangeIn(file: SourceFile, offset: number, end: number): Range {
     return locationOf(file, offset, end).range;
 }
 
-/** Core text edits (offsets) as an LSP WorkspaceEdit; files are looked up in the analyses. */
-export function workspaceEdit(analyses: Analysis | readonly Analysis[], edits: readonly TextEdit[]): { changes: Record<string, Array<{ range: Range; newText: string }>> } {
+/**
+ * Core text edits (offsets) as an LSP WorkspaceEdit; files are looked up in the
+ * analyses. Files to create make it a list of document changes: each
+ * `CreateFile` then an edit that inserts its text.
+ */
+export function workspaceEdit(analyses: Analysis | readonly Analysis[], edits: readonly TextEdit[], creates: readonly NewFile[] = []): WorkspaceEdit {
     const all = Array.isArray(analyses) ? (analyses as readonly Analysis[]) : [analyses as Analysis];
-    const changes: Record<string, Array<{ range: Range; newText: string }>> = {};
+    const changes: Record<string, LspTextEdit[]> = {};
     for (const e of edits) {
         const file = fileOf(all, e.file);
         if (!file) throw new Error(`an edit of ${e.file}, which no configuration read`);
         (changes[uriOfPath(e.file)] ??= []).push({ range: lineMap(file).range(e.offset, e.end), newText: e.newText });
     }
-    return { changes };
+    if (!creates.length) return { changes };
+    const start = { line: 0, character: 0 };
+    return {
+        documentChanges: [
+            ...creates.flatMap((c) => [
+                { kind: 'create' as const, uri: uriOfPath(c.file), options: { overwrite: false, ignoreIfExists: false } },
+                { textDocument: { uri: uriOfPath(c.file), version: null }, edits: [{ range: { start, end: start }, newText: c.text }] },
+            ]),
+            ...Object.entries(changes).map(([uri, fileEdits]) => ({ textDocument: { uri, version: null }, edits: fileEdits })),
+        ],
+    };
 }
 
 /** A file (not embedded content) some analysis read. */

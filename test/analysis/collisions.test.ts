@@ -48,7 +48,7 @@ describe('key-collision', () => {
     it('names the local ID and every global ID, as a warning for agent-0.38 and agent-0.39', () => {
         const { analysis, host } = analyze(twoModules, { compat: 'agent-0.39' }, 'main.river');
         expect(describeDiagnostics(analysis, host, (d) => d.code === 'key-collision')[0]).toBe(
-            "module.river:1:1 warning key-collision: local ID local.file.inc is shared by 2 nodes in different modules: module.file.test_1/local.file.inc, module.file.test_2/local.file.inc. Grafana Agent Flow v0.39 queues evaluations by local ID, so these nodes drop each other's updates and show stale values; they come from one module used several times, so only upgrading to v0.40 or later avoids it",
+            "module.river:1:1 warning key-collision: local ID local.file.inc is shared by 2 nodes in different modules: module.file.test_1/local.file.inc, module.file.test_2/local.file.inc. Grafana Agent Flow v0.39 queues evaluations by local ID, so these nodes drop each other's updates and show stale values; they come from one module file loaded several times: give each instance a copy of its own or upgrade to v0.40 or later",
         );
         for (const compat of ['agent-0.38', 'agent-0.39'] as const) {
             const found = analyze(twoModules, { compat }, 'main.river').analysis.diagnostics.filter((d) => d.code === 'key-collision');

@@ -68,6 +68,19 @@ describe('flowlens check with modules', () => {
         expect(flowlens(['check', typing]).stdout).toContain('main.alloy:2:13: error: string literal not terminated');
     });
 
+    it('--fix gives the second instance of a shared module file its own copy, and says so', () => {
+        const examples = path.resolve(__dirname, '../../examples/agent-modules');
+        const root = workspace('copy', {
+            'main.river': fs.readFileSync(path.join(examples, 'main.river'), 'utf8'),
+            'modules/settings.river': fs.readFileSync(path.join(examples, 'modules/settings.river'), 'utf8'),
+        });
+        const fixed = flowlens(['check', '--fix', '--compat', 'agent-0.39', root]);
+        expect(fixed.stderr).toContain(`flowlens: created ${path.join(root, 'modules/settings_team_b.river')}`);
+        expect(fixed.stdout).toMatch(/^No problems in 3 files checked\n$/);
+        expect(fs.readFileSync(path.join(root, 'main.river'), 'utf8')).toContain('filename = "modules/settings_team_b.river"');
+        expect(fs.readFileSync(path.join(root, 'modules/settings.river'), 'utf8')).toBe(fs.readFileSync(path.join(examples, 'modules/settings.river'), 'utf8'));
+    });
+
     it('rejects an unknown --compat value', () => {
         expect(flowlens(['check', '--compat', 'agent-0.99', dir]).code).toBe(2);
     });

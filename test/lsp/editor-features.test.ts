@@ -24,6 +24,8 @@ local.file "consumer" {
 `,
     'flow/a.river': 'export "output" {\n\tvalue = "/a"\n}\n',
     'flow/b.river': 'export "output" {\n\tvalue = "/b"\n}\n',
+    'shared/main.river': fs.readFileSync(path.resolve(__dirname, '../../examples/agent-modules/main.river'), 'utf8'),
+    'shared/modules/settings.river': fs.readFileSync(path.resolve(__dirname, '../../examples/agent-modules/modules/settings.river'), 'utf8'),
     'alloy/main.alloy': `declare "double" {
 	argument "in" { }
 
@@ -101,6 +103,21 @@ describe('diagnostics and quick fixes across modules', () => {
         const fix = actions.find((a) => a.title.startsWith('Rename export "output" of module.file.b'))!;
         expect(Object.keys(fix.edit.changes).sort()).toEqual([uri('flow/b.river'), uri('flow/main.river')].sort());
         expect(fix.edit.changes[uri('flow/b.river')][0].newText).toBe('output_b');
+    });
+
+    it('fixes two instances of one module file by creating a copy for the second (CreateFile + text)', async () => {
+        await open('shared/main.river');
+        const d = (await open('shared/modules/settings.river')).find((x) => x.code === 'key-collision')!;
+        const actions = await client.request<Array<{ title: string; edit: { documentChanges: Array<{ kind?: string; uri?: string; textDocument?: { uri: string }; edits?: Array<{ newText: string }> }> } }>>('textDocument/codeAction', {
+            textDocument: { uri: uri('shared/modules/settings.river') },
+            range: d.range,
+            context: { diagnostics: [d] },
+        });
+        expect(actions.map((a) => a.title)).toEqual(['Give module.file.team_b its own copy of settings.river with unique labels']);
+        const [create, content, ...edits] = actions[0].edit.documentChanges;
+        expect(create).toMatchObject({ kind: 'create', uri: uri('shared/modules/settings_team_b.river') });
+        expect(content.edits![0].newText).toContain('local.file "config_team_b" {');
+        expect(edits.map((e) => e.textDocument!.uri)).toEqual([uri('shared/main.river')]);
     });
 
     it('re-checks a configuration when one of its modules changes', async () => {
