@@ -4,6 +4,7 @@
 // one feature must never take the editor's language support down with it.
 
 import { isOperationCancelled } from 'langium';
+import { ResponseError } from 'vscode-languageserver';
 
 export class FailureLog {
     private readonly seen = new Set<string>();
@@ -23,11 +24,12 @@ export class FailureLog {
 
 /**
  * Wraps a service so that each of its methods answers `fallback` instead of
- * throwing or rejecting. Cancellations pass through: Langium relies on them.
+ * throwing or rejecting. Cancellations pass through: Langium relies on them;
+ * so do ResponseErrors, a feature's deliberate answer (a rename refused with its reason).
  */
 export function failSoft<T extends object>(service: T, feature: string, log: FailureLog, fallback?: () => unknown): T {
     const recover = (method: string, error: unknown): unknown => {
-        if (isOperationCancelled(error)) throw error;
+        if (isOperationCancelled(error) || error instanceof ResponseError) throw error;
         log.report(`${feature}.${method}`, error);
         return fallback?.();
     };
