@@ -8,6 +8,7 @@ import { labelKeepStage } from './label-keep.js';
 import { labelsStage } from './labels.js';
 import { logfmtStage } from './logfmt.js';
 import { matchStage } from './match.js';
+import { multilineStage } from './multiline.js';
 import { outputStage } from './output.js';
 import { regexStage } from './regex.js';
 import { replaceStage } from './replace.js';
@@ -27,6 +28,7 @@ export const STAGES: readonly StageDefinition[] = [
     labelsStage,
     logfmtStage,
     matchStage,
+    multilineStage,
     outputStage,
     regexStage,
     replaceStage,
