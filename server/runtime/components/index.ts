@@ -6,6 +6,8 @@ import { discoveryRelabel } from './discovery/relabel.js';
 import { localFile } from './local/file.js';
 import { localFileMatch } from './local/file-match.js';
 import { lokiProcess } from './loki/process.js';
+import { lokiEcho } from './loki/echo.js';
+import { lokiRelabel } from './loki/relabel.js';
 import { lokiSourceFile } from './loki/source-file.js';
 import { IGNORED as lokiWriteIgnored, lokiWrite } from './loki/write.js';
 import { IGNORED as debugIgnored, otelcolExporterDebug } from './otelcol/exporter-debug.js';
@@ -23,6 +25,8 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     localFile,
     localFileMatch,
     lokiProcess,
+    lokiEcho,
+    lokiRelabel,
     lokiSourceFile,
     lokiWrite,
     otelcolExporterDebug,
