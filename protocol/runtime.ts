@@ -111,6 +111,8 @@ export interface ComponentMetrics {
     readonly samplesIn: number;
     readonly samplesOut: number;
     readonly errors: number;
+    /** Items the component lost (never delivered). */
+    readonly dropped: number;
     /** Items buffered inside the component (its pending()); null when it cannot tell. */
     readonly queueDepth: number | null;
     readonly evaluations: number;
@@ -125,7 +127,7 @@ export interface MetricsSnapshot {
     readonly state: RuntimeState;
     readonly uptimeSeconds: number;
     readonly components: readonly ComponentMetrics[];
-    readonly totals: { readonly samplesIn: number; readonly samplesOut: number; readonly errors: number };
+    readonly totals: { readonly samplesIn: number; readonly samplesOut: number; readonly errors: number; readonly dropped: number };
     /** Evaluations waiting or running in the work queue. */
     readonly evaluationQueue: number;
     readonly spans: { readonly exported: number; readonly dropped: number };
@@ -134,10 +136,20 @@ export interface MetricsSnapshot {
 export interface StopSummary {
     readonly reason: string;
     readonly uptimeSeconds: number;
+    /** Components that ran (skipped ones not included): the count the start line and the panel show. */
     readonly components: number;
     readonly samplesIn: number;
     readonly samplesOut: number;
+    /** Every error: components' own (failed sends, ...), failed evaluations, components unhealthy at stop. */
     readonly errors: number;
+    /** Failed evaluations during the run (included in `errors`). */
+    readonly evaluationFailures: number;
+    /** Items components lost (never delivered): queue overflow, non-retryable failures, still queued at stop. */
+    readonly dropped: number;
+    /** Components unhealthy when the run stopped. */
+    readonly unhealthy: ReadonlyArray<{ readonly globalId: string; readonly message: string }>;
+    /** Nodes a partial run (--allow-partial) left out, with the reason. */
+    readonly skipped: ReadonlyArray<{ readonly globalId: string; readonly reason: string }>;
     readonly spansExported: number;
     readonly spansDropped: number;
     /** Why spans were dropped, with counts. */

@@ -29,7 +29,9 @@ export function formatStopSummary(summary: StopSummary): string[] {
         .map(([reason, n]) => `${reason}: ${formatCount(n)}`);
     const lines = [
         `stopped (${summary.reason}) after ${formatDuration(summary.uptimeSeconds)}: ${summary.components} components, ` +
-            `${formatCount(summary.samplesIn)} samples in, ${formatCount(summary.samplesOut)} out, ${formatCount(summary.errors)} errors`,
+            `${formatCount(summary.samplesIn)} samples in, ${formatCount(summary.samplesOut)} out, ${formatCount(summary.errors)} errors, ${formatCount(summary.dropped)} dropped`,
+        ...summary.unhealthy.map((u) => `unhealthy at stop: ${u.globalId} (${u.message})`),
+        ...summary.skipped.map((s) => `skipped: ${s.globalId} (${s.reason})`),
         `spans: ${formatCount(summary.spansExported)} exported, ${formatCount(summary.spansDropped)} dropped${dropReasons.length ? ` (${dropReasons.join(', ')})` : ''}`,
     ];
     if (summary.pause) {

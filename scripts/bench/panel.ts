@@ -72,6 +72,7 @@ function metricsSnapshot(components: ComponentInfo[], tick: number): MetricsSnap
         evaluations: tick,
         evaluationSeconds: 0.001 * tick,
         lastEvaluationSeconds: 0.001,
+        dropped: 0,
         health: (i + tick) % 211 === 0 ? ('unhealthy' as const) : ('healthy' as const),
     }));
     const sum = (k: 'samplesIn' | 'samplesOut' | 'errors') => metrics.reduce((n, m) => n + m[k], 0);
@@ -80,7 +81,7 @@ function metricsSnapshot(components: ComponentInfo[], tick: number): MetricsSnap
         state: 'running',
         uptimeSeconds: tick,
         components: metrics,
-        totals: { samplesIn: sum('samplesIn'), samplesOut: sum('samplesOut'), errors: sum('errors') },
+        totals: { samplesIn: sum('samplesIn'), samplesOut: sum('samplesOut'), errors: sum('errors'), dropped: 0 },
         evaluationQueue: 0,
         spans: { exported: tick * 10, dropped: 0 },
     };

@@ -2,8 +2,8 @@
 // On a terminal it keeps a one-line status (components, samples/s, state);
 // otherwise it prints state changes as lines. It stops in order — sources,
 // components, spans flushed — after --for, on SIGINT or on SIGTERM, and prints
-// a summary. Exit status: 0 clean, 1 refused configuration or runtime
-// failure, 2 usage error.
+// a summary. Exit status: 0 clean; 1 refused configuration, a component
+// unhealthy at stop, data dropped, or a failed stop; 2 usage error.
 
 import path from 'node:path';
 import { parseDuration } from '../runtime/duration.js';
@@ -140,7 +140,7 @@ export async function runRun(args: string[]): Promise<number> {
     clearInterval(status);
     out.endStatus();
     process.stdout.write(formatSummary(summary));
-    const code = summary.problems.length > 0 ? 1 : 0;
+    const code = exitCode(summary);
     // Everything was stopped; should a component have leaked a handle, do not hang.
     setTimeout(() => process.exit(code), 3000).unref();
     return code;
@@ -194,7 +194,7 @@ function statusLine(runtime: Runtime, rate: Rate, tick: boolean): string {
     const unhealthy = s.components.filter((c) => c.health === 'unhealthy').length;
     return [
         s.state,
-        `${s.components.length} components${unhealthy ? ` (${unhealthy} unhealthy)` : ''}`,
+        `${s.components.filter((c) => c.health !== 'skipped').length} components${unhealthy ? ` (${unhealthy} unhealthy)` : ''}`,
         `${fmt(rate.current.in)} in/s`,
         `${fmt(rate.current.out)} out/s`,
         `${fmt(s.spans.exported)} spans${s.spans.dropped ? ` (${fmt(s.spans.dropped)} dropped)` : ''}`,
@@ -202,12 +202,19 @@ function statusLine(runtime: Runtime, rate: Rate, tick: boolean): string {
     ].join(' · ');
 }
 
+/** 1 when a component ended unhealthy, data was dropped (samples, entries or spans) or stopping failed; 0 otherwise. */
+export function exitCode(s: StopSummary): number {
+    return s.unhealthy.length > 0 || s.dropped > 0 || s.spansDropped > 0 || s.problems.length > 0 ? 1 : 0;
+}
+
 export function formatSummary(s: StopSummary): string {
     const dropped = Object.entries(s.spansDroppedBy).map(([reason, n]) => `${n} ${reason}`);
     const lines = [
         `flowlens run: stopped (${s.reason}) after ${clock(s.uptimeSeconds)}`,
-        `  components  ${s.components}`,
-        `  samples     ${s.samplesIn} in, ${s.samplesOut} out, ${s.errors} errors`,
+        `  components  ${s.components}${s.skipped.length ? ` (${s.skipped.length} node${s.skipped.length === 1 ? '' : 's'} skipped)` : ''}`,
+        `  samples     ${s.samplesIn} in, ${s.samplesOut} out, ${s.errors} errors${s.evaluationFailures ? ` (${s.evaluationFailures} failed evaluations)` : ''}, ${s.dropped} dropped`,
+        ...s.unhealthy.map((u) => `  unhealthy   ${u.globalId}: ${u.message}`),
+        ...s.skipped.map((k) => `  skipped     ${k.globalId}: ${k.reason}`),
         `  spans       ${s.spansExported} exported, ${s.spansDropped} dropped${dropped.length ? ` (${dropped.join(', ')})` : ''}`,
         `  pause       ${s.pause ? `paused, drainedOnPause=${s.pause.drainedOnPause} (${s.pause.reason})` : 'not paused'}`,
         ...s.problems.map((p) => `  problem     ${p}`),

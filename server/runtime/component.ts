@@ -61,6 +61,8 @@ export interface ComponentContext {
     countIn(n: number): void;
     countOut(n: number): void;
     countError(n?: number): void;
+    /** Counts items (samples, log entries, spans) the component lost: they will never be delivered. */
+    countDropped(n: number): void;
     /** Aborted when the component is stopped. */
     readonly signal: AbortSignal;
     /** The host a server component binds to unless the user set an address (127.0.0.1). */

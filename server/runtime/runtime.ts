@@ -67,7 +67,7 @@ export interface RuntimeStartOptions {
     readonly storagePath?: string;
     /** Pause reconcile interval (default 50 ms). */
     readonly pauseIntervalMs?: number;
-    /** How long stop() waits for in-flight data to drain before stopping components (default 2 s). */
+    /** How long stop() waits for in-flight data to drain before stopping components (default 1.5 s, so that stopping takes at most STOP_GRACE_MS). */
     readonly drainOnStopMs?: number;
     /** Hard limit for stop() as a whole (default 30 s). */
     readonly stopTimeoutMs?: number;
@@ -95,6 +95,13 @@ export interface RuntimeEvents {
 }
 
 const LEVELS: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+/**
+ * The stop grace the README documents: stopping takes at most this long after the sources stop,
+ * even when every endpoint hangs. Data in flight gets all but STOP_RESERVE_MS of it to be
+ * delivered; then the components stop and abort what they still send.
+ */
+export const STOP_GRACE_MS = 2000;
+const STOP_RESERVE_MS = 500;
 
 export class Runtime extends EventEmitter<RuntimeEvents> {
     private stateValue: RuntimeState = 'starting';
@@ -238,17 +245,19 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
             samplesIn: n.stats.samplesIn,
             samplesOut: n.stats.samplesOut,
             errors: n.stats.errors,
+            dropped: n.stats.dropped,
             queueDepth: this.controller.pendingOf(n),
             evaluations: n.stats.evaluations,
             evaluationSeconds: n.stats.evaluationSeconds,
             lastEvaluationSeconds: n.stats.lastEvaluationSeconds,
             health: n.health.current().state,
         }));
-        const totals = { samplesIn: 0, samplesOut: 0, errors: 0 };
+        const totals = { samplesIn: 0, samplesOut: 0, errors: 0, dropped: 0 };
         for (const c of components) {
             totals.samplesIn += c.samplesIn;
             totals.samplesOut += c.samplesOut;
             totals.errors += c.errors;
+            totals.dropped += c.dropped;
         }
         return {
             time: Date.now(),
@@ -314,11 +323,17 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         this.setState('stopping', reason);
         this.pauser.dispose();
         const problems: string[] = [];
+        let unhealthy: StopSummary['unhealthy'] = [];
         const limit = this.opts.stopTimeoutMs ?? 30_000;
         const steps = async () => {
             // 1. Producers first, so nothing new enters while the rest shuts down.
-            await this.controller.pauseSources().catch((e: unknown) => problems.push(`stopping sources: ${e instanceof Error ? e.message : String(e)}`));
-            if (wasRunning) await this.controller.drain(this.opts.drainOnStopMs ?? 2000);
+            // Draining is bounded by one grace period from here: an endpoint that is down or hangs
+            // cannot hold the stop up (stop() aborts what is still in flight).
+            const deadline = Date.now() + (this.opts.drainOnStopMs ?? STOP_GRACE_MS - STOP_RESERVE_MS);
+            await this.controller.pauseSources(deadline).catch((e: unknown) => problems.push(`stopping sources: ${e instanceof Error ? e.message : String(e)}`));
+            if (wasRunning) await this.controller.drain(Math.max(0, deadline - Date.now()));
+            // How the components ended, before stopping turns them all "exited".
+            unhealthy = this.metricsSnapshot().components.filter((c) => c.health === 'unhealthy').map((c) => ({ globalId: c.globalId, message: this.controller.node(c.globalId)?.health.current().message ?? '' }));
             // 2. Every component (they may still end spans while stopping), except the
             //    consumers a `tracing` block sends spans to: they take the final flush.
             const consumers = this.controller.tracingConsumers();
@@ -340,13 +355,20 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         clearTimeout(timer);
         if (timedOut) problems.push(`stopping did not finish within ${limit} ms`);
         const snapshot = this.metricsSnapshot();
+        const skipped = this.readiness.nodes.filter((n) => !n.runnable).map((n) => ({ globalId: n.id, reason: n.reason ?? 'cannot run' }));
+        const skippedIds = new Set(skipped.map((s) => s.globalId));
+        const evaluationFailures = this.controller.evaluationFailures;
         const summary: StopSummary = {
             reason,
             uptimeSeconds: snapshot.uptimeSeconds,
-            components: snapshot.components.length,
+            components: snapshot.components.filter((c) => !skippedIds.has(c.globalId)).length,
             samplesIn: snapshot.totals.samplesIn,
             samplesOut: snapshot.totals.samplesOut,
-            errors: snapshot.totals.errors,
+            errors: snapshot.totals.errors + evaluationFailures + unhealthy.length,
+            evaluationFailures,
+            dropped: snapshot.totals.dropped,
+            unhealthy,
+            skipped,
             spansExported: this.tracing.exported,
             spansDropped: this.tracing.dropped,
             spansDroppedBy: { ...this.tracing.droppedBy },

@@ -30,6 +30,7 @@ export function metrics(time: number, counters: Record<string, [samplesIn: numbe
         evaluations: 1,
         evaluationSeconds: 0,
         lastEvaluationSeconds: 0,
+        dropped: 0,
         health: 'healthy',
     }));
     const sum = (k: 'samplesIn' | 'samplesOut' | 'errors') => components.reduce((n, c) => n + c[k], 0);
@@ -38,7 +39,7 @@ export function metrics(time: number, counters: Record<string, [samplesIn: numbe
         state: 'running',
         uptimeSeconds: 10,
         components,
-        totals: { samplesIn: sum('samplesIn'), samplesOut: sum('samplesOut'), errors: sum('errors') },
+        totals: { samplesIn: sum('samplesIn'), samplesOut: sum('samplesOut'), errors: sum('errors'), dropped: 0 },
         evaluationQueue: 0,
         spans: { exported: 0, dropped: 0 },
     };

@@ -2,7 +2,8 @@
 // status line on one, the summary, --for / --pause-after / --grace, and
 // signals (one orderly stop however many arrive).
 
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +18,31 @@ function write(name: string, text: string): string {
     const file = path.join(scratch.dir, name);
     fs.writeFileSync(file, text);
     return file;
+}
+
+function remoteWriteTo(url: string): string {
+    return `prometheus.exporter.self "self" { }
+
+prometheus.scrape "s" {
+	targets         = prometheus.exporter.self.self.targets
+	forward_to      = [prometheus.remote_write.w.receiver]
+	scrape_interval = "100ms"
+}
+
+prometheus.remote_write "w" {
+	endpoint {
+		url = "${url}"
+	}
+}
+`;
+}
+
+function runAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+        execFile(process.execPath, [CLI, 'run', ...args], { encoding: 'utf8', env: scratch.env, timeout: 30_000 }, (err, stdout, stderr) => {
+            resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
+        });
+    });
 }
 
 function run(args: string[], timeout = 30_000) {
@@ -80,6 +106,35 @@ describe('flowlens run', () => {
         expect(partial.stdout).toContain('skipped loki.source.file.a');
     });
 
+    it('exits 1 with a true summary when the endpoint hangs or refuses connections, and stops without waiting for it', async () => {
+        const hanging = net.createServer(() => undefined); // accepts, never answers
+        await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+        const refusing = net.createServer();
+        await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+        const closedPort = (refusing.address() as net.AddressInfo).port;
+        await new Promise((resolve) => refusing.close(resolve));
+        try {
+            for (const port of [(hanging.address() as net.AddressInfo).port, closedPort]) {
+                const file = write(`endpoint-${port}.alloy`, remoteWriteTo(`http://127.0.0.1:${port}/api/v1/push`));
+                const r = await runAsync([file, '--for', '1500ms']);
+                expect(r.code, r.stdout + r.stderr).toBe(1);
+                const dropped = /^ {2}samples {5}\d+ in, \d+ out, \d+ errors, (\d+) dropped$/m.exec(r.stdout);
+                expect(Number(dropped?.[1])).toBeGreaterThan(0);
+                expect(r.stdout).not.toContain('problem'); // nothing had to be cut off by a timeout
+            }
+        } finally {
+            hanging.close();
+        }
+    });
+
+    it('a partial run lists the skipped nodes in the summary and exits 0 when the rest ran cleanly', () => {
+        const file = write('partial-clean.alloy', PIPELINE + '\nloki.source.file "a" {\n\ttargets    = []\n\tforward_to = []\n}\n');
+        const r = run([file, '--allow-partial', '--for', '500ms']);
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+        expect(r.stdout).toMatch(/^ {2}components {2}2 \(1 node skipped\)$/m);
+        expect(r.stdout).toMatch(/^ {2}skipped {5}loki\.source\.file\.a: component not implemented/m);
+    });
+
     it('runs for a while, pauses with a grace period, and prints state lines and a summary', () => {
         const file = write('pipeline.alloy', PIPELINE);
         const spans = path.join(scratch.dir, 'run-spans.jsonl');
@@ -91,7 +146,7 @@ describe('flowlens run', () => {
         expect(r.stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} state stopping \(--for 1s elapsed\)/m);
         expect(r.stdout).toContain('flowlens run: stopped (--for 1s elapsed)');
         expect(r.stdout).toMatch(/^ {2}components {2}2$/m);
-        expect(r.stdout).toMatch(/^ {2}samples {5}\d+ in, \d+ out, 0 errors$/m);
+        expect(r.stdout).toMatch(/^ {2}samples {5}\d+ in, \d+ out, 0 errors, 0 dropped$/m);
         expect(r.stdout).toMatch(/^ {2}spans {7}\d+ exported, 0 dropped$/m);
         expect(r.stdout).toMatch(/^ {2}pause {7}paused, drainedOnPause=true/m);
         expect(r.stdout).not.toContain('\x1b[');

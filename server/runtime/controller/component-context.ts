@@ -62,6 +62,10 @@ export function createComponentContext(node: RuntimeNode, deps: ContextDeps): Co
             stats.errors += n;
             instruments.countError(n);
         },
+        countDropped: (n) => {
+            if (node.abort !== abort) return;
+            stats.dropped += n;
+        },
         signal: abort.signal,
         defaultHost: deps.defaultHost,
         dataPath: path.join(deps.storagePath, node.globalId),

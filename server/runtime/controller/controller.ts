@@ -92,6 +92,8 @@ export class Controller {
     private sourcesPaused = false;
     private updatedDuringApply?: Set<string>;
     private readonly timeoutMs: number;
+    /** Evaluations that failed since the start (skipped nodes are not evaluated). */
+    evaluationFailures = 0;
 
     constructor(private readonly options: ControllerOptions) {
         this.workQueue = new WorkQueue({
@@ -123,6 +125,7 @@ export class Controller {
             const node = this.graph.nodes.get(r.id);
             if (node && !r.runnable) this.skip(node, r.reason ?? 'cannot run');
         }
+        this.evaluationFailures = 0; // the nodes that failed are reported as skipped, not as errors of the run
         this.running = true;
         for (const node of this.graph.evaluationOrder()) if (node.role === 'component') await this.startComponent(node);
         return report;
@@ -166,19 +169,21 @@ export class Controller {
     /**
      * Stops the sources (pause, or the first step of stopping): those that produce data first, and
      * everything buffered is sent now rather than at its next deadline; then, once that has drained
-     * (at most RECEIVER_DRAIN_MS), the receivers, which may be where it was sent.
+     * (at most RECEIVER_DRAIN_MS), the receivers, which may be where it was sent. `deadline` (epoch
+     * ms; stopping sets it) bounds the flushes and the drain: what has not been sent by then is not
+     * waited for.
      */
-    async pauseSources(): Promise<void> {
+    async pauseSources(deadline = Infinity): Promise<void> {
         this.sourcesPaused = true;
         const errors: string[] = [];
         const nodes = this.componentNodes();
         await this.pauseSourceNodes(nodes.filter((n) => n.definition?.source && !n.definition.receiver), errors);
-        await this.flushAll(errors);
+        await this.flushAll(errors, deadline);
         const receivers = nodes.filter((n) => n.definition?.receiver);
         if (receivers.length > 0) {
-            await this.drain(RECEIVER_DRAIN_MS);
+            await this.drain(Math.min(RECEIVER_DRAIN_MS, deadline - Date.now()));
             await this.pauseSourceNodes(receivers, errors);
-            await this.flushAll(errors);
+            await this.flushAll(errors, deadline);
         }
         if (errors.length) throw new Error(errors.join('; '));
     }
@@ -195,12 +200,19 @@ export class Controller {
         }
     }
 
-    private async flushAll(errors: string[]): Promise<void> {
+    /** Flushes every component; past `deadline`, what is still being sent is left to stop() (which aborts it). */
+    private async flushAll(errors: string[], deadline = Infinity): Promise<void> {
+        const limit = Math.min(this.timeoutMs, deadline - Date.now());
         await Promise.all(
             this.componentNodes().map(async (node) => {
                 if (!node.component?.flush) return;
+                const flushing = node.component.flush();
+                if (limit <= 0 || (Number.isFinite(deadline) && (await withDeadline(flushing, limit)) === 'timeout')) {
+                    flushing.catch(() => undefined); // stop() aborts it; its failure is reported there
+                    return;
+                }
                 try {
-                    await withTimeout(node.component.flush(), this.timeoutMs, `${node.globalId}: flush()`);
+                    await withTimeout(flushing, this.timeoutMs, `${node.globalId}: flush()`);
                 } catch (e) {
                     errors.push(`${node.globalId}: ${message(e)}`);
                 }
@@ -443,6 +455,7 @@ export class Controller {
         } catch (e) {
             const msg = message(e);
             node.evaluationError = msg;
+            this.evaluationFailures++;
             node.health.setEvaluation('unhealthy', `evaluation failed: ${msg}`);
             this.options.log('error', `evaluation failed: ${msg}`, node.globalId);
             failSpan(span, e);

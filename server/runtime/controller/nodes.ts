@@ -42,6 +42,8 @@ export interface NodeStats {
     samplesIn: number;
     samplesOut: number;
     errors: number;
+    /** Items the component lost (never delivered). */
+    dropped: number;
 }
 
 export class RuntimeNode {
@@ -60,7 +62,7 @@ export class RuntimeNode {
     /** Set when the first evaluation starts: from then on, changes upstream re-evaluate it. */
     evaluated = false;
     alive = true;
-    readonly stats: NodeStats = { evaluations: 0, evaluationSeconds: 0, lastEvaluationSeconds: 0, samplesIn: 0, samplesOut: 0, errors: 0 };
+    readonly stats: NodeStats = { evaluations: 0, evaluationSeconds: 0, lastEvaluationSeconds: 0, samplesIn: 0, samplesOut: 0, errors: 0, dropped: 0 };
     /** Set when the node is not run (it cannot run, and the run was allowed to be partial): it is neither evaluated nor started. */
     skipReason?: string;
     /** The message of the last evaluation, when it failed. */

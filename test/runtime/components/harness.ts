@@ -88,7 +88,7 @@ export class TestContext implements ComponentContext {
     exports: Readonly<Record<string, Value>> | undefined;
     exportsCount = 0;
     health: { state: HealthState; message: string; updatedAt: number } = { state: 'unknown', message: '', updatedAt: 0 };
-    readonly counts = { in: 0, out: 0, errors: 0 };
+    readonly counts = { in: 0, out: 0, errors: 0, dropped: 0 };
     private readonly controller = new AbortController();
     readonly signal = this.controller.signal;
 
@@ -125,6 +125,10 @@ export class TestContext implements ComponentContext {
 
     countError(n = 1): void {
         this.counts.errors += n;
+    }
+
+    countDropped(n: number): void {
+        this.counts.dropped += n;
     }
 
     abort(): void {

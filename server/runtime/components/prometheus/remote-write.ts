@@ -218,7 +218,7 @@ class EndpointQueue {
     /** Queues samples; returns how many were dropped because the queue was full. */
     enqueue(samples: readonly Sample[]): number {
         if (this.stopping) {
-            this.m.droppedShutdown.inc(samples.length);
+            this.drop(this.m.droppedShutdown, samples.length);
             return samples.length;
         }
         let batch: Sample[];
@@ -236,7 +236,7 @@ class EndpointQueue {
         if (batch.length > room) {
             dropped = batch.length - Math.max(0, room);
             batch = room > 0 ? batch.slice(0, room) : [];
-            this.m.droppedFull.inc(dropped);
+            this.drop(this.m.droppedFull, dropped);
             const now = Date.now();
             if (now - this.lastOverflowLog > 5000) {
                 this.lastOverflowLog = now;
@@ -319,6 +319,13 @@ class EndpointQueue {
     }
 
     /** Sends everything queued now (without waiting for batch_send_deadline); resolves when empty. */
+    /** Counts lost samples in Alloy's metric and in the runtime's dropped total. */
+    private drop(counter: CounterHandle, n: number): void {
+        if (n <= 0) return;
+        counter.inc(n);
+        this.owner.ctx.countDropped(n);
+    }
+
     flush(): Promise<void> {
         if (this.queued === 0 && !this.sending) return Promise.resolve();
         this.flushRequested = true;
@@ -333,7 +340,7 @@ class EndpointQueue {
         if (this.cfg.sampleAgeLimitMs > 0) {
             const oldest = Date.now() - this.cfg.sampleAgeLimitMs;
             const fresh = batch.filter((s) => s.timestampMs >= oldest);
-            if (fresh.length < batch.length) this.m.droppedOld.inc(batch.length - fresh.length);
+            this.drop(this.m.droppedOld, batch.length - fresh.length);
             batch = fresh;
         }
         this.inFlight = batch.length;
@@ -398,13 +405,13 @@ class EndpointQueue {
             span.end();
             const recoverable = status === 0 || status >= 500 || (status === 429 && this.cfg.retryOn429);
             if (!recoverable) {
-                this.m.failed.inc(n);
+                this.drop(this.m.failed, n);
                 ctx.countError();
                 ctx.log('error', `remote_write to ${this.cfg.url} failed with a non-recoverable error, dropping ${n} samples: ${problem}`, { endpoint: this.cfg.url, status });
                 return;
             }
             if (this.abort.signal.aborted) {
-                this.m.droppedShutdown.inc(n);
+                this.drop(this.m.droppedShutdown, n);
                 ctx.log('warn', `remote_write to ${this.cfg.url} stopped while retrying; dropped ${n} samples: ${problem}`);
                 return;
             }
@@ -417,7 +424,7 @@ class EndpointQueue {
             backoff = Math.min(backoff * 2, this.cfg.maxBackoffMs);
             const waited = await sleep(delay, this.abort.signal);
             if (!waited) {
-                this.m.droppedShutdown.inc(n);
+                this.drop(this.m.droppedShutdown, n);
                 ctx.log('warn', `remote_write to ${this.cfg.url} stopped while retrying; dropped ${n} samples`);
                 return;
             }
@@ -428,7 +435,10 @@ class EndpointQueue {
     async stop(deadlineMs: number): Promise<void> {
         this.stopping = true;
         this.clearTimer();
-        if (this.queued > 0 || this.sending) {
+        // A flush someone is still waiting for (the runtime's drain before stopping) already had
+        // its grace period: it is not waited for a second time.
+        const alreadyDraining = this.flushWaiters.length > 0;
+        if ((this.queued > 0 || this.sending) && !alreadyDraining) {
             this.flushRequested = true;
             const flushed = new Promise<void>((resolve) => this.flushWaiters.push(resolve));
             this.maybeSend();
@@ -439,7 +449,7 @@ class EndpointQueue {
         for (let i = 0; i < 100 && this.sending; i++) await sleep(10);
         const left = this.queued;
         if (left > 0) {
-            this.m.droppedShutdown.inc(left);
+            this.drop(this.m.droppedShutdown, left);
             this.owner.ctx.log('warn', `remote_write to ${this.cfg.url}: ${left} queued samples dropped at shutdown`);
         }
         this.chunks = [];
