@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { Range } from 'vscode-languageserver-protocol';
 import { URI } from 'vscode-uri';
+import { SERVER_EXEC_ARGV } from '../../client/server-exec-argv.js';
 import { LspClient } from '../../test/lsp/lsp-client.js';
 import { generateConfig } from './generate.js';
 import { median, percentile, table } from './stats.js';
@@ -34,13 +35,13 @@ function labelDigit(text: string): Range {
 }
 
 /** Opens a `lines`-long document alone in a workspace and times `edits` edits after `warmup`. */
-async function editRun(server: string | undefined, lines: number, edits: number, warmup: number): Promise<EditRun & { client: LspClient; flip: (v: number) => Promise<void>; root: string }> {
+async function editRun(server: string | undefined, lines: number, edits: number, warmup: number, nodeArgs?: string[]): Promise<EditRun & { client: LspClient; flip: (v: number) => Promise<void>; root: string }> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlens-bench-edit-'));
     const file = path.join(root, 'main.alloy');
     const text = generateConfig(lines);
     fs.writeFileSync(file, text);
     const uri = URI.file(file).toString();
-    const client = new LspClient([], { server });
+    const client = new LspClient([], { server, nodeArgs });
     const initial = client.nextDiagnostics(uri, () => true, 120_000);
     await client.initialize(URI.file(root).toString());
     await initial;
@@ -108,13 +109,22 @@ export async function benchEdit(): Promise<string> {
     }
 }
 
-/** RSS of the server before and after 2,000 edits of a 1k-line document. */
+/** RSS of the server after 30 and after 2,030 edits of a 1k-line document, as the editor starts it and with V8's defaults. */
 export async function benchLongEditing(): Promise<string> {
-    const run = await editRun(undefined, 1_000, 20, 10);
-    const before = rssMb(run.client.pid!);
-    for (let v = 100; v < 2_100; v++) await run.flip(v);
-    const after = rssMb(run.client.pid!);
-    await run.client.stop();
-    fs.rmSync(run.root, { recursive: true, force: true });
-    return table([{ document: '1,000 lines', 'RSS after 30 edits MB': before.toFixed(0), 'RSS after 2,030 edits MB': after.toFixed(0) }]);
+    const rows = [];
+    for (const [flags, nodeArgs] of [[SERVER_EXEC_ARGV.join(' '), undefined], ["V8's defaults", []]] as const) {
+        const run = await editRun(undefined, 1_000, 20, 10, nodeArgs ? [...nodeArgs] : undefined);
+        const before = rssMb(run.client.pid!);
+        const latencies: number[] = [];
+        for (let v = 100; v < 2_100; v++) {
+            const t = performance.now();
+            await run.flip(v);
+            latencies.push(performance.now() - t);
+        }
+        const after = rssMb(run.client.pid!);
+        await run.client.stop();
+        fs.rmSync(run.root, { recursive: true, force: true });
+        rows.push({ 'server flags': flags, 'RSS after 30 edits MB': before.toFixed(0), 'RSS after 2,030 edits MB': after.toFixed(0), 'edit→diagnostics p50 ms': median(latencies).toFixed(1) });
+    }
+    return table(rows);
 }

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { createMessageConnection, type MessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams, Range } from 'vscode-languageserver-protocol';
 
+import { SERVER_EXEC_ARGV } from '../../client/server-exec-argv.js';
+
 const SERVER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../out/server.cjs');
 
 export class LspClient {
@@ -22,7 +24,7 @@ export class LspClient {
     readonly exited: Promise<void>;
 
     constructor(extraArgs: string[] = [], options: { server?: string; nodeArgs?: string[] } = {}) {
-        this.process = spawn(process.execPath, [...(options.nodeArgs ?? []), options.server ?? SERVER, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
+        this.process = spawn(process.execPath, [...(options.nodeArgs ?? SERVER_EXEC_ARGV), options.server ?? SERVER, '--stdio', ...extraArgs], { stdio: ['pipe', 'pipe', 'pipe'] });
         this.process.stderr!.on('data', (d) => this.stderr.push(String(d)));
         this.process.stdin!.on('error', () => {}); // the server may exit before our last write
         this.exited = new Promise((resolve) => this.process.once('exit', () => resolve()));
