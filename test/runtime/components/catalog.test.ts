@@ -23,7 +23,10 @@ function compare(ours: Pick<ArgumentSchema, 'attributes' | 'blocks'>, theirs: { 
         if (c === undefined) problems.push(`${path}${b.name}: block not in the catalog`);
         else {
             if (c.required !== b.required) problems.push(`${path}${b.name}: block required=${b.required}, catalog says ${c.required}`);
-            compare(b.block ?? { attributes: [], blocks: [] }, c, `${path}${b.name} > `, problems);
+            // A block whose catalog entry takes its blocks from elsewhere (blocksFrom: stage.match nests the
+            // component's stages) is compared on its attributes; its nested blocks are compared where they are defined.
+            const nested = b.block ?? { attributes: [], blocks: [] };
+            compare(c.blocksFrom === undefined ? nested : { attributes: nested.attributes, blocks: [] }, c, `${path}${b.name} > `, problems);
         }
     }
     // Whatever the catalog requires must be implemented (otherwise every valid config would be refused).

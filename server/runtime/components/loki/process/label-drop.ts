@@ -5,7 +5,7 @@ import { type StageDefinition, StageConfigError } from './stage.js';
 
 export const labelDropStage: StageDefinition = {
     name: 'label_drop',
-    attributes: [attr('values', 'list(string)')],
+    attributes: [attr('values', 'list(string)', true)],
     build(args) {
         const values = args.stringList('values') ?? [];
         if (values.length < 1) throw new StageConfigError('labeldrop stage config cannot be empty');

@@ -5,7 +5,7 @@ import { type StageDefinition, StageConfigError } from './stage.js';
 
 export const labelKeepStage: StageDefinition = {
     name: 'label_keep',
-    attributes: [attr('values', 'list(string)')],
+    attributes: [attr('values', 'list(string)', true)],
     build(args) {
         const keep = new Set(args.stringList('values') ?? []);
         if (keep.size < 1) throw new StageConfigError('labelallow stage config cannot be empty');

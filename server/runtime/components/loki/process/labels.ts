@@ -8,7 +8,7 @@ import { type StageDefinition, StageConfigError } from './stage.js';
 
 export const labelsStage: StageDefinition = {
     name: 'labels',
-    attributes: [attr('values', 'map(string)'), attr('source_type', 'string')],
+    attributes: [attr('values', 'map(string)', true), attr('source_type', 'string')],
     build(args) {
         const values = optionalStringMap(args, 'values');
         if (values === undefined) throw new StageConfigError('label stage config cannot be empty');

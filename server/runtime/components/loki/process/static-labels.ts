@@ -7,7 +7,7 @@ import { type StageDefinition, StageConfigError } from './stage.js';
 
 export const staticLabelsStage: StageDefinition = {
     name: 'static_labels',
-    attributes: [attr('values', 'map(string)')],
+    attributes: [attr('values', 'map(string)', true)],
     build(args) {
         const values = optionalStringMap(args, 'values');
         if (values === undefined) throw new StageConfigError('static_labels stage config cannot be empty');
