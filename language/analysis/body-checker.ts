@@ -2,6 +2,10 @@
 // components against the catalog, arguments of custom components against
 // their `argument` blocks, values whose type is certainly wrong, evaluation
 // errors, and deprecated stdlib names.
+//
+// Alloy's catalog comes from its Go argument structs, so what it says is what
+// Alloy's decoder (syntax/vm) says: errors, in its words. Agent Flow's catalog
+// comes from the reference docs, which can lag the code: warnings there.
 
 import type { AttributeSchema, BlockSchema } from '../catalog/schema.js';
 import { ArgumentError, DEPRECATED_ALIASES, FunctionError } from '../eval/stdlib.js';
@@ -49,11 +53,13 @@ class BodyChecker {
         switch (resolution.kind) {
             case 'builtin':
             case 'config':
-            case 'service':
-                if (resolution.schema && block.name !== 'foreach') this.checkSchemaBody(stmt.file, block, resolution.schema.attributes, resolution.schema.blocks, false);
-                else if (block.name === 'foreach') this.checkSchemaBody(stmt.file, { ...block, body: block.body.filter((s) => s.$type === 'Attribute') } as Block, resolution.schema?.attributes ?? [], [], false);
+            case 'service': {
+                const severity = this.schemaSeverity(stmt.file);
+                if (resolution.schema && block.name !== 'foreach') this.checkSchemaBody(stmt.file, block, resolution.schema.attributes, resolution.schema.blocks, false, severity);
+                else if (block.name === 'foreach') this.checkSchemaBody(stmt.file, { ...block, body: block.body.filter((s) => s.$type === 'Attribute') } as Block, resolution.schema?.attributes ?? [], [], false, severity);
                 if (block.name === 'module.file' || block.name === 'module.string') this.checkFlowModuleArguments(stmt);
                 break;
+            }
             case 'custom':
                 this.checkCustomArguments(stmt, resolution.declare.body);
                 break;
@@ -66,16 +72,30 @@ class BodyChecker {
         }
     }
 
+    /** Alloy's Go-derived catalog: errors; Agent Flow's docs-derived one: warnings. */
+    private schemaSeverity(file: SourceFile): 'error' | 'warning' {
+        return (this.options.dialect ?? file.dialect) === 'alloy' ? 'error' : 'warning';
+    }
+
     /**
-     * Attributes and blocks of a body against a schema, recursively. The
-     * catalog comes from the reference docs, which can lag the code, so what
-     * it says is missing or unknown is a warning, not an error.
+     * Attributes and blocks of a body against a schema, recursively, with the
+     * decoder's rules: known names, attribute vs block, required ones present,
+     * a block given once unless it may repeat, a label exactly where the block's
+     * struct has one.
      */
-    private checkSchemaBody(file: SourceFile, block: Block, attributes: readonly AttributeSchema[], blocks: readonly BlockSchema[], freeform: boolean): void {
+    private checkSchemaBody(
+        file: SourceFile,
+        block: Block,
+        attributes: readonly AttributeSchema[],
+        blocks: readonly BlockSchema[],
+        freeform: boolean,
+        severity: 'error' | 'warning',
+    ): void {
         if (freeform) {
             this.evaluateAll(file, block.body);
             return;
         }
+        const fromGo = severity === 'error';
         const seenAttributes = new Map<string, Attribute>();
         const seenBlocks = new Set<string>();
         for (const s of block.body) {
@@ -86,8 +106,8 @@ class BodyChecker {
                 }
                 seenAttributes.set(s.name, s);
                 if (!schema) {
-                    if (blocks.some((b) => b.name === s.name)) this.warn(file, s, 'unknown-attribute', `"${s.name}" must be a block, but is used as an attribute`);
-                    else this.warn(file, s, 'unknown-attribute', `unrecognized attribute name "${s.name}"`);
+                    if (blocks.some((b) => b.name === s.name)) this.error(file, s, 'unknown-attribute', `"${s.name}" must be a block, but is used as an attribute`, severity);
+                    else this.error(file, s, 'unknown-attribute', `unrecognized attribute name "${s.name}"`, severity);
                     this.evaluate(file, s.value);
                     continue;
                 }
@@ -96,26 +116,32 @@ class BodyChecker {
                 continue;
             }
             const schema = blocks.find((b) => b.name === s.name);
+            const again = seenBlocks.has(s.name);
             seenBlocks.add(s.name);
             if (!schema) {
-                if (attributes.some((a) => a.name === s.name)) this.warn(file, s, 'unknown-block', `"${s.name}" must be an attribute, but is used as a block`);
-                else this.warn(file, s, 'unknown-block', `unrecognized block name "${s.name}"`);
+                if (attributes.some((a) => a.name === s.name)) this.error(file, s, 'unknown-block', `"${s.name}" must be an attribute, but is used as a block`, severity);
+                else this.error(file, s, 'unknown-block', `unrecognized block name "${s.name}"`, severity);
                 this.evaluateAll(file, s.body);
                 continue;
             }
+            if (fromGo) {
+                if (again && !schema.multiple && !schema.freeform) this.report.add(file, s.$cstNode!.offset, s.$cstNode!.end, 'error', 'duplicate-block', `block "${s.name}" may only be specified once`);
+                if (schema.label && !s.label) this.error(file, s, 'missing-label', `block "${s.name}" requires non-empty label`);
+                else if (!schema.label && s.label !== undefined) this.error(file, s, 'invalid-label', `block "${s.name}" does not support specifying labels`);
+            }
             const nested = schema.blocksFrom !== undefined ? [...schema.blocks, ...blocks] : schema.blocks;
-            this.checkSchemaBody(file, s, schema.attributes, nested, schema.freeform === true);
+            this.checkSchemaBody(file, s, schema.attributes, nested, schema.freeform === true, severity);
         }
         const start = block.$cstNode!.offset;
         const headerEnd = start + block.name.length + (block.label ? block.label.length + 3 : 0);
         for (const a of attributes) {
             if (a.required && !seenAttributes.has(a.name)) {
-                this.report.add(file, start, headerEnd, 'warning', 'missing-attribute', `missing required attribute "${a.name}"`);
+                this.report.add(file, start, headerEnd, severity, 'missing-attribute', `missing required attribute "${a.name}"`);
             }
         }
         for (const b of blocks) {
             if (b.required && !seenBlocks.has(b.name)) {
-                this.report.add(file, start, headerEnd, 'warning', 'missing-block', `missing required block "${b.name}"`);
+                this.report.add(file, start, headerEnd, severity, 'missing-block', `missing required block "${b.name}"`);
             }
         }
     }
@@ -208,9 +234,6 @@ class BodyChecker {
         this.report.add(file, start, end, severity, code, message);
     }
 
-    private warn(file: SourceFile, node: Statement, code: string, message: string): void {
-        this.error(file, node, code, message, 'warning');
-    }
 }
 
 export interface ArgumentInfo {

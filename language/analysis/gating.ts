@@ -15,7 +15,8 @@ export function stabilityMessage(what: string, level: Stability, minimum: Stabil
 export function gate(node: NodeInfo, options: AnalysisOptions, report: Reporter): void {
     const r = node.resolution;
     const schema = r.kind === 'builtin' || r.kind === 'config' || r.kind === 'service' ? r.schema : undefined;
-    if (!schema) return;
+    // Agent Flow (v0.40) had no --stability.level nor community components: Alloy 1.0 brought both.
+    if (!schema || (options.dialect ?? node.stmt.file.dialect) === 'river') return;
     const block = node.stmt.node;
     const start = block.$cstNode!.offset;
     const end = start + block.name.length;

@@ -119,8 +119,9 @@ export function analysisOptions(values: {
         ...DEFAULT_OPTIONS,
         compat: compat as Compat,
         dialect: values.dialect as Dialect | undefined,
-        stabilityLevel: level as Stability | undefined,
-        communityComponents: community === undefined ? undefined : community === 'true',
+        // Alloy's defaults (`alloy validate`, `alloy run`): generally-available, no community components.
+        stabilityLevel: (level as Stability | undefined) ?? 'generally-available',
+        communityComponents: community === 'true',
         env,
     };
 }

@@ -17,9 +17,9 @@ export const ANALYSIS_OPTIONS_HELP = `  --compat alloy|agent-0.38|agent-0.39|age
                                                     (collision findings are warnings for 0.38/0.39)
   --dialect alloy|river               resolve every file as Alloy or as Agent Flow v0.40
   --stability-level LEVEL             experimental, public-preview or generally-available
-                                      (unset: stability is not gated)
+                                      (default generally-available, as Alloy)
   --community-components true|false   whether community components are enabled
-                                      (unset: not gated)
+                                      (default false, as Alloy)
   --env NAME=VALUE                    a variable for sys.env (repeatable; the real
                                       environment is never read)`;
 

@@ -24,8 +24,9 @@ export function settingsToOptions(raw: unknown): AnalysisOptions {
     return {
         ...DEFAULT_OPTIONS,
         compat: COMPAT_TARGETS.includes(s.compat as Compat) ? (s.compat as Compat) : 'alloy',
-        stabilityLevel: LEVELS.includes(s.stabilityLevel ?? '') ? (s.stabilityLevel as Stability) : undefined,
-        communityComponents: typeof s.communityComponents === 'boolean' ? s.communityComponents : undefined,
+        // Alloy's defaults: generally-available, community components disabled.
+        stabilityLevel: LEVELS.includes(s.stabilityLevel ?? '') ? (s.stabilityLevel as Stability) : 'generally-available',
+        communityComponents: s.communityComponents === true,
         dialect: s.dialect === 'alloy' || s.dialect === 'river' ? s.dialect : undefined,
         env,
     };

@@ -156,12 +156,29 @@ describe('custom component arguments', () => {
 });
 
 describe('built-in component bodies', () => {
-    it('warns about unknown and missing attributes and blocks (the catalog comes from the docs)', () => {
+    it('reports unknown and missing attributes and blocks as errors, in the decoder\'s words (the catalog comes from the Go structs)', () => {
         expect(check('prometheus.remote_write "w" {\n\tendpoint {\n\t\tbogus = 1\n\t}\n\n\tnot_a_block { }\n}\n')).toEqual([
-            'main.alloy:2:2 warning missing-attribute: missing required attribute "url"',
-            'main.alloy:3:3 warning unknown-attribute: unrecognized attribute name "bogus"',
-            'main.alloy:6:2 warning unknown-block: unrecognized block name "not_a_block"',
+            'main.alloy:2:2 error missing-attribute: missing required attribute "url"',
+            'main.alloy:3:3 error unknown-attribute: unrecognized attribute name "bogus"',
+            'main.alloy:6:2 error unknown-block: unrecognized block name "not_a_block"',
         ]);
+    });
+
+    it('a block given twice where the struct holds one, and label rules per block', () => {
+        expect(
+            errors('prometheus.remote_write "w" {\n\tendpoint {\n\t\turl = "http://a"\n\t}\n\tendpoint {\n\t\turl = "http://b"\n\t}\n\twal { }\n\twal { }\n}\n'),
+        ).toEqual(['main.alloy:9:2 error duplicate-block: block "wal" may only be specified once']);
+        expect(errors('prometheus.exporter.snmp "s" {\n\ttarget {\n\t\taddress = "a"\n\t}\n\twalk_param "w" { }\n\tconfig_file = "snmp.yml"\n}\n')).toEqual([
+            'main.alloy:2:2 error missing-label: block "target" requires non-empty label',
+        ]);
+        expect(errors('prometheus.remote_write "w" {\n\tendpoint "e" {\n\t\turl = "http://a"\n\t}\n}\n')).toEqual([
+            'main.alloy:2:2 error invalid-label: block "endpoint" does not support specifying labels',
+        ]);
+    });
+
+    it('Agent Flow bodies are checked against its docs-derived catalog: warnings', () => {
+        const river = check('prometheus.remote_write "w" {\n\tendpoint {\n\t\tbogus = 1\n\t}\n}\n', { dialect: 'river' });
+        expect(river).toContain('main.alloy:3:3 warning unknown-attribute: unrecognized attribute name "bogus"');
     });
 
     it('reports values whose type is certainly wrong', () => {

@@ -13,6 +13,19 @@ import { DiskFileHost } from '../../language/model/host.js';
 import { parse } from '../../language/syntax/parser.js';
 import { SHARED } from './shared.js';
 
+/**
+ * Reviewed: examples in the docs that the Go argument structs reject, as Alloy would.
+ * gelf and scrape#3 leave out required attributes (`forward_to`, `targets`), datadog#1 puts
+ * `resource_attributes_as_tags` in `metrics` (it belongs in `metrics > exporter`), and
+ * remote.http#1 gives prometheus.remote_write a `client` block (it is `endpoint`).
+ */
+const DOCS_EXAMPLES_GO_REJECTS: Record<string, string[]> = {
+    'components/loki/loki.source.gelf.md#1': ['missing-attribute: missing required attribute "forward_to"'],
+    'components/otelcol/otelcol.exporter.datadog.md#1': ['unknown-attribute: unrecognized attribute name "resource_attributes_as_tags"'],
+    'components/prometheus/prometheus.scrape.md#3': ['missing-attribute: missing required attribute "targets"', 'missing-attribute: missing required attribute "forward_to"'],
+    'components/remote/remote.http.md#1': ['unknown-block: unrecognized block name "client"'],
+};
+
 const DOCS = path.join(SHARED, 'alloy/docs/reference');
 
 function markdownFiles(dir: string): string[] {
@@ -60,10 +73,10 @@ describe.skipIf(!fs.existsSync(DOCS))('Alloy docs examples', () => {
         expect(complete.length).toBeGreaterThan(100);
     });
 
-    it('checks every complete example without errors', () => {
+    it('checks every complete example without errors, except the reviewed ones Alloy\'s Go structs reject', () => {
         const failures = complete
             .map((r) => ({ where: `${r.example.page}#${r.example.index}`, errors: r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`) }))
             .filter((f) => f.errors.length > 0);
-        expect(failures).toEqual([]);
+        expect(Object.fromEntries(failures.map((f) => [f.where, f.errors]))).toEqual(DOCS_EXAMPLES_GO_REJECTS);
     });
 });

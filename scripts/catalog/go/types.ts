@@ -141,7 +141,7 @@ export class StructResolver {
                 case 'block':
                 case 'enum': {
                     this.stats.fields++;
-                    const element = unwrap(ref);
+                    const element = this.unwrap(ref);
                     const target = this.namedStruct(element.ref);
                     const name = prefix + tag.name;
                     if (tag.kind === 'enum') {
@@ -188,13 +188,37 @@ export class StructResolver {
      * accepted values as constants of the type (logging `level`, `format`).
      */
     private enumValues(ref: TypeRef): string[] | undefined {
-        const named = this.named(unwrap(ref).ref);
-        if (!named || unwrap(ref).repeated) return undefined;
+        const element = this.unwrap(ref);
+        const named = this.named(element.ref);
+        if (!named || element.repeated) return undefined;
         const name = named.node.childForFieldName('name')!.text;
         const unmarshal = named.file.pkg.methods.get(name)?.get('UnmarshalText');
         const values = named.file.pkg.constants.get(name);
         if (!unmarshal || !values?.length || named.node.childForFieldName('type')?.text !== 'string') return undefined;
         return [...values];
+    }
+
+    /**
+     * The element type of a block field: `T`, `*T`, `[]T`, `[]*T`, or a named type for one of
+     * those (`type TargetBlock []SNMPTarget`); repeated for slices.
+     */
+    private unwrap(ref: TypeRef): { ref: TypeRef; repeated: boolean } {
+        let current = ref;
+        let repeated = false;
+        for (let i = 0; i < 10; i++) {
+            const node = current.node;
+            if (node.type === 'pointer_type') current = { node: node.namedChildren[0]!, file: current.file };
+            else if (node.type === 'slice_type' || node.type === 'array_type') {
+                repeated = true;
+                current = { node: node.childForFieldName('element')!, file: current.file };
+            } else {
+                const named = this.named(current);
+                const underlying = named?.node.childForFieldName('type');
+                if (!named || !underlying || !['pointer_type', 'slice_type', 'array_type'].includes(underlying.type)) break;
+                current = { node: underlying, file: named.file };
+            }
+        }
+        return { ref: current, repeated };
     }
 
     /** The `struct_type` node behind a type, following named types and pointers. */
@@ -309,16 +333,3 @@ function keyOf(decl: Declared): string {
     return `${decl.file.pkg.importPath}.${decl.node.childForFieldName('name')!.text}`;
 }
 
-/** The element type of a block field: `T`, `*T`, `[]T`, `[]*T`; repeated for slices. */
-function unwrap(ref: TypeRef): { ref: TypeRef; repeated: boolean } {
-    let node = ref.node;
-    let repeated = false;
-    for (;;) {
-        if (node.type === 'pointer_type') node = node.namedChildren[0]!;
-        else if (node.type === 'slice_type' || node.type === 'array_type') {
-            repeated = true;
-            node = node.childForFieldName('element')!;
-        } else break;
-    }
-    return { ref: { node, file: ref.file }, repeated };
-}
