@@ -7,11 +7,17 @@ import type { Diagnostic, TextEdit } from '../../language/diagnostic.js';
 import { applyEdits } from '../../language/format/text-diff.js';
 import type { FileView } from './report.js';
 
-export function applyFixes(diagnostics: readonly Diagnostic[], views: ReadonlyMap<string, FileView>): { fixes: number; files: number; created: string[] } {
+/** A fix that was applied: its title and the diagnostic it fixed. */
+export interface AppliedFix {
+    readonly title: string;
+    readonly diagnostic: Diagnostic;
+}
+
+export function applyFixes(diagnostics: readonly Diagnostic[], views: ReadonlyMap<string, FileView>): { fixes: AppliedFix[]; files: string[]; created: string[] } {
     const taken = new Map<string, TextEdit[]>();
     const creates = new Map<string, string>();
     const seen = new Set<string>();
-    let fixes = 0;
+    const fixes: AppliedFix[] = [];
     for (const d of diagnostics) {
         const fix = d.fixes?.find((f) => f.preferred) ?? d.fixes?.[0];
         if (!fix) continue;
@@ -26,7 +32,7 @@ export function applyFixes(diagnostics: readonly Diagnostic[], views: ReadonlyMa
             list.push(e);
             taken.set(e.file, list);
         }
-        fixes++;
+        fixes.push({ title: fix.title, diagnostic: d });
     }
     for (const [file, text] of creates) fs.writeFileSync(file, text, { flag: 'wx' });
     for (const [file, edits] of taken) {
@@ -34,5 +40,5 @@ export function applyFixes(diagnostics: readonly Diagnostic[], views: ReadonlyMa
         const text = view ? view.parsed.source.text : fs.readFileSync(file, 'utf8');
         fs.writeFileSync(file, applyEdits(text, edits));
     }
-    return { fixes, files: new Set([...taken.keys(), ...creates.keys()]).size, created: [...creates.keys()] };
+    return { fixes, files: [...new Set([...taken.keys(), ...creates.keys()])], created: [...creates.keys()] };
 }

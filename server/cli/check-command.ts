@@ -1,4 +1,4 @@
-// `flowlens check [--json] [--fix] [options] PATH...`
+// `flowlens check [--json | --format text|json|sarif|github] [--fix] [options] PATH...`
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,8 +10,20 @@ import { DiskFileHost } from '../../language/model/host.js';
 import type { SourceFile } from '../../language/model/source-file.js';
 import { directoryConfiguration } from '../../language/workspace/configurations.js';
 import { applyFixes } from './apply-fixes.js';
-import { type FileView, jsonReport, summary, textReport } from './report.js';
-import { parseCommandArgs, UsageError } from './usage.js';
+import { alloyPosition, type FileView, jsonReport, summary, textReport } from './report.js';
+import { githubReport, sarifReport } from './report-ci.js';
+import { parseCommandArgs, suggestion, UsageError } from './usage.js';
+
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+type Format = (typeof FORMATS)[number];
+
+function toolVersion(): string {
+    try {
+        return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+        return '0.0.0';
+    }
+}
 
 const STABILITY_LEVELS: readonly Stability[] = ['experimental', 'public-preview', 'generally-available'];
 
@@ -26,17 +38,29 @@ export const ANALYSIS_FLAGS = {
 export async function runCheck(args: string[]): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, {
         json: { type: 'boolean', default: false },
+        format: { type: 'string' },
         fix: { type: 'boolean', default: false },
         ...ANALYSIS_FLAGS,
     });
     if (positionals.length === 0) throw new UsageError('check needs at least one PATH');
+    const format = values.format ?? (values.json ? 'json' : 'text');
+    if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${suggestion(format, FORMATS)}`);
+    if (values.json && values.format && values.format !== 'json') throw new UsageError('--json is --format json; use one of them');
     const options = analysisOptions(values);
 
     let result = checkPaths(positionals, options);
     if (values.fix) {
         const applied = applyFixes(result.diagnostics, result.views);
-        if (applied.fixes > 0) {
-            process.stderr.write(`flowlens: applied ${applied.fixes} fix${applied.fixes === 1 ? '' : 'es'} in ${applied.files} file${applied.files === 1 ? '' : 's'}\n`);
+        // What changed goes to standard error, so that standard output stays the report.
+        for (const { title, diagnostic } of applied.fixes) {
+            const view = result.views.get(diagnostic.file);
+            process.stderr.write(`fixed ${display(diagnostic.file)}:${view ? alloyPosition(view, diagnostic.offset) : '1:1'}: ${title}\n`);
+        }
+        for (const file of applied.files) process.stderr.write(`wrote ${display(file)}\n`);
+        if (applied.fixes.length > 0) {
+            const n = applied.fixes.length;
+            const f = applied.files.length;
+            process.stderr.write(`flowlens: applied ${n} fix${n === 1 ? '' : 'es'} in ${f} file${f === 1 ? '' : 's'}\n`);
             for (const file of applied.created) process.stderr.write(`flowlens: created ${display(file)}\n`);
             result = checkPaths(positionals, options);
         }
@@ -45,8 +69,14 @@ export async function runCheck(args: string[]): Promise<number> {
     const { diagnostics, views, fileCount } = result;
     const printable = new Map([...views].map(([file, view]) => [display(file), view]));
     const shown = diagnostics.map((d) => ({ ...d, file: display(d.file), fixes: d.fixes?.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, file: display(e.file) })), creates: f.creates?.map((c) => ({ ...c, file: display(c.file) })) })) }));
-    if (values.json) {
+    if (format === 'json') {
         process.stdout.write(JSON.stringify(jsonReport(shown, printable, fileCount), null, 2) + '\n');
+    } else if (format === 'sarif') {
+        process.stdout.write(JSON.stringify(sarifReport(shown, printable, toolVersion()), null, 2) + '\n');
+    } else if (format === 'github') {
+        const text = githubReport(shown, printable);
+        if (text) process.stdout.write(text + '\n');
+        process.stdout.write(summary(shown, fileCount) + '\n');
     } else {
         const text = textReport(shown, printable);
         if (text) process.stdout.write(text + '\n');

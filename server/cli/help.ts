@@ -50,8 +50,7 @@ Options:
                           text (default), json (as --json), SARIF 2.1.0 for code-scanning
                           UIs, or GitHub Actions workflow annotations
   --fix                   apply the preferred fix of every finding, list each fix and the
-                          files written, and check again
-  --dry-run               with --fix: show the changes as a diff, write nothing
+                          files written (on standard error), and check again
 ${ANALYSIS_OPTIONS_HELP}
 
 ${PATHS}`,

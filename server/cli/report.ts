@@ -45,14 +45,17 @@ export function summary(diagnostics: readonly Diagnostic[], fileCount: number): 
     return parts.length ? `${parts.join(', ')} in ${files} checked` : `No problems in ${files} checked`;
 }
 
+/** 1-based lines and UTF-16 columns of a range, what editors and code-scanning UIs count. */
+export function utf16Range(files: FileViews, file: string, offset: number, end: number): { line: number; column: number; endLine: number; endColumn: number } {
+    const view = files.get(file);
+    if (!view) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    const start = lspPosition(view, offset);
+    const stop = lspPosition(view, end);
+    return { line: start.line, column: start.column, endLine: stop.line, endColumn: stop.column };
+}
+
 export function jsonReport(diagnostics: readonly Diagnostic[], files: FileViews, fileCount: number): unknown {
-    const range = (file: string, offset: number, end: number) => {
-        const view = files.get(file);
-        if (!view) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
-        const start = lspPosition(view, offset);
-        const stop = lspPosition(view, end);
-        return { line: start.line, column: start.column, endLine: stop.line, endColumn: stop.column };
-    };
+    const range = (file: string, offset: number, end: number) => utf16Range(files, file, offset, end);
     const fix = (f: Fix) => ({
         title: f.title,
         edits: f.edits.map((e) => ({ file: e.file, ...range(e.file, e.offset, e.end), newText: e.newText })),

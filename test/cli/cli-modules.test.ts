@@ -44,6 +44,10 @@ describe('flowlens check with modules', () => {
         expect(d.fixes[0].edits.map((e: { file: string }) => path.basename(e.file)).sort()).toEqual(['b.river', 'main.river']);
         const fixed = flowlens(['check', '--fix', '--compat', 'agent-0.39', root]);
         expect(fixed.stderr).toMatch(/applied \d+ fix/);
+        // Each fix with the finding it fixed, then every file written.
+        expect(fixed.stderr).toMatch(/^fixed .*:\d+:\d+: Rename export "output" of module\.file\.b to "output_b"$/m);
+        expect(fixed.stderr).toMatch(/^wrote .*b\.river$/m);
+        expect(fixed.stderr).toMatch(/^wrote .*main\.river$/m);
         expect(fs.readFileSync(path.join(root, 'b.river'), 'utf8')).toContain('export "output_b"');
         expect(fixed.stdout).not.toContain('export-key-collision');
         expect(fixed.code).toBe(0);

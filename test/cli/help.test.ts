@@ -1,6 +1,7 @@
 // What a new user sees: versions, help, suggestions for typos, and short usage errors.
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flowlens, ROOT } from './run-cli.js';
@@ -69,5 +70,37 @@ describe('usage errors', () => {
     it('says in at most two lines what is wrong and where to read more', () => {
         const r = flowlens(['check', '--bogus']);
         expect(r.stderr.trimEnd().split('\n')).toHaveLength(2);
+    });
+});
+
+describe('check --format for CI', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'flowlens-format-')), 'x.alloy');
+    fs.writeFileSync(file, 'local.file "a" {\n\tfilename = "x" b\n}\n');
+
+    it('github: one workflow command per finding, with the range and the code', () => {
+        const r = flowlens(['check', '--format', 'github', file]);
+        expect(r.code).toBe(1);
+        expect(r.stdout.split('\n')[0]).toBe(`::error file=${file},line=2,col=17,endLine=2,endColumn=18,title=flowlens syntax::expected TERMINATOR, got IDENT`);
+    });
+
+    it('sarif: a SARIF 2.1.0 log with a rule per code and a located result per finding', () => {
+        const r = flowlens(['check', '--format', 'sarif', file]);
+        expect(r.code).toBe(1);
+        const log = JSON.parse(r.stdout);
+        expect(log.version).toBe('2.1.0');
+        expect(log.runs[0].tool.driver.name).toBe('flowlens');
+        expect(log.runs[0].results).toEqual([
+            {
+                ruleId: 'syntax',
+                ruleIndex: 0,
+                level: 'error',
+                message: { text: 'expected TERMINATOR, got IDENT' },
+                locations: [{ physicalLocation: { artifactLocation: { uri: file }, region: { startLine: 2, startColumn: 17, endLine: 2, endColumn: 18 } } }],
+            },
+        ]);
+    });
+
+    it('refuses an unknown format with a suggestion', () => {
+        expect(flowlens(['check', '--format', 'sarf', file]).stderr).toBe('flowlens: --format must be one of text, json, sarif, github (did you mean sarif?)\nsee `flowlens help check`\n');
     });
 });
