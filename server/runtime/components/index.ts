@@ -8,6 +8,7 @@ import { localFileMatch } from './local/file-match.js';
 import { lokiProcess } from './loki/process.js';
 import { lokiEcho } from './loki/echo.js';
 import { lokiRelabel } from './loki/relabel.js';
+import { lokiSourceApi } from './loki/source-api.js';
 import { lokiSourceFile } from './loki/source-file.js';
 import { IGNORED as lokiWriteIgnored, lokiWrite } from './loki/write.js';
 import { IGNORED as debugIgnored, otelcolExporterDebug } from './otelcol/exporter-debug.js';
@@ -27,6 +28,7 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     lokiProcess,
     lokiEcho,
     lokiRelabel,
+    lokiSourceApi,
     lokiSourceFile,
     lokiWrite,
     otelcolExporterDebug,

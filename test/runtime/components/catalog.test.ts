@@ -45,6 +45,7 @@ describe('BUILTIN_COMPONENTS agree with the alloy catalog', () => {
             'loki.echo',
             'loki.process',
             'loki.relabel',
+            'loki.source.api',
             'loki.source.file',
             'loki.write',
             'otelcol.exporter.debug',
