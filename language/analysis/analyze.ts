@@ -14,7 +14,7 @@ import { Evaluator } from './evaluator.js';
 import { checkExportFields } from './export-fields.js';
 import { buildInstances } from './instances.js';
 import { ModuleChecker } from './module-checker.js';
-import { type AnalysisOptions, DEFAULT_OPTIONS } from './options.js';
+import { type AnalysisOptions, DEFAULT_OPTIONS, mapPath } from './options.js';
 import { Reporter } from './reporter.js';
 import { reportShadowedNamespaces } from './shadowing.js';
 import { Catalogs } from './resolve.js';
@@ -30,7 +30,7 @@ export function analyzeConfiguration(rootFiles: readonly SourceFile[], host: Fil
     const base = baseDir ?? (rootFiles.length ? path.dirname(rootFiles[0].path) : process.cwd());
     const catalogs = new Catalogs(options);
     const evaluator = new Evaluator(options, catalogs);
-    const loader = new ConfigurationLoader(host, (expr, module) => evaluator.evaluateInModule(expr, module));
+    const loader = new ConfigurationLoader(host, (expr, module) => evaluator.evaluateInModule(expr, module), (p) => mapPath(p, options.pathMappings));
     const configuration = loader.load(rootFiles, rootFiles.length === 1 ? path.basename(rootFiles[0].path) : path.basename(base));
     const report = new Reporter(base);
 

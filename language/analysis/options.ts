@@ -29,6 +29,12 @@ export interface AnalysisOptions {
     readonly communityComponents?: boolean;
     /** The environment `sys.env` / `env` read; never the editor's or the CLI's own environment. */
     readonly env: Readonly<Record<string, string>>;
+    /**
+     * Absolute path prefixes that stand for other directories when module files
+     * are loaded (`/etc/alloy` → a checkout's `alloy/`): a configuration written
+     * for a server then resolves its modules in the workspace.
+     */
+    readonly pathMappings?: readonly PathMapping[];
     /** Extra built-in components (tests register Alloy's test components this way). */
     readonly extraComponents?: readonly ComponentSchema[];
 }
@@ -37,3 +43,17 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
     compat: 'alloy',
     env: {},
 };
+
+export interface PathMapping {
+    readonly from: string;
+    readonly to: string;
+}
+
+/** `target` with the first mapping whose `from` is a whole-segment prefix of it applied. */
+export function mapPath(target: string, mappings: readonly PathMapping[] = []): string {
+    for (const { from, to } of mappings) {
+        const prefix = from.replace(/\/+$/, '');
+        if (target === prefix || target.startsWith(prefix + '/')) return to.replace(/\/+$/, '') + target.slice(prefix.length);
+    }
+    return target;
+}

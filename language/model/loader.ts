@@ -52,6 +52,8 @@ export class ConfigurationLoader {
     constructor(
         private readonly host: FileHost,
         private readonly evaluate: ModuleEvaluator,
+        /** Maps a resolved module path (absolute server paths to the workspace); identity by default. */
+        private readonly mapPath: (resolved: string) => string = (p) => p,
     ) {}
 
     /** Loads the configuration made of `rootFiles` (a file, or the files of a directory). */
@@ -136,7 +138,7 @@ export class ConfigurationLoader {
 
     /** Loads a file or directory module, relative to the importing file. */
     private loadFileModule(kind: ModuleKind, name: string, stmt: Stmt<Block>, target: string): FlowModuleRef {
-        const resolved = path.resolve(path.dirname(stmt.file.host ? rootFileOf(stmt.file).path : stmt.file.path), target);
+        const resolved = this.mapPath(path.resolve(path.dirname(stmt.file.host ? rootFileOf(stmt.file).path : stmt.file.path), target));
         const key = `${kind}:${resolved}`;
         const cached = this.byPath.get(key);
         if (cached) return { module: cached };

@@ -33,6 +33,7 @@ export const ANALYSIS_FLAGS = {
     'stability-level': { type: 'string' },
     'community-components': { type: 'string' },
     env: { type: 'string', multiple: true },
+    'path-map': { type: 'string', multiple: true },
 } as const;
 
 export async function runCheck(args: string[]): Promise<number> {
@@ -131,6 +132,7 @@ export function analysisOptions(values: {
     'stability-level'?: string;
     'community-components'?: string;
     env?: string[];
+    'path-map'?: string[];
 }): AnalysisOptions {
     const compat = values.compat ?? 'alloy';
     if (!COMPAT_TARGETS.includes(compat as Compat)) throw new UsageError(`--compat must be one of ${COMPAT_TARGETS.join(', ')}`);
@@ -143,6 +145,11 @@ export function analysisOptions(values: {
         if (eq <= 0) throw new UsageError(`--env takes NAME=VALUE, got "${pair}"`);
         env[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
+    const pathMappings = (values['path-map'] ?? []).map((pair) => {
+        const eq = pair.indexOf('=');
+        if (eq <= 0 || eq === pair.length - 1 || !path.isAbsolute(pair.slice(0, eq))) throw new UsageError(`--path-map takes FROM=TO with an absolute FROM, got "${pair}"`);
+        return { from: pair.slice(0, eq), to: path.resolve(pair.slice(eq + 1)) };
+    });
     const community = values['community-components'];
     if (community !== undefined && community !== 'true' && community !== 'false') throw new UsageError('--community-components takes true or false');
     return {
@@ -153,5 +160,6 @@ export function analysisOptions(values: {
         stabilityLevel: (level as Stability | undefined) ?? 'generally-available',
         communityComponents: community === 'true',
         env,
+        pathMappings,
     };
 }

@@ -21,7 +21,9 @@ export const ANALYSIS_OPTIONS_HELP = `  --compat alloy|agent-0.38|agent-0.39|age
   --community-components true|false   whether community components are enabled
                                       (default false, as Alloy)
   --env NAME=VALUE                    a variable for sys.env (repeatable; the real
-                                      environment is never read)`;
+                                      environment is never read)
+  --path-map FROM=TO                  load module files under the absolute path FROM
+                                      from TO instead (repeatable)`;
 
 export function generalHelp(): string {
     const width = Math.max(...COMMAND_SUMMARIES.map(([usage]) => usage.length));

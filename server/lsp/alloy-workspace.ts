@@ -65,12 +65,18 @@ export class AlloyWorkspace {
     /** Analyses by configuration directory. */
     private readonly analyses = new Map<string, Analysis>();
     private options: AnalysisOptions = DEFAULT_OPTIONS;
+    /** The first workspace folder, for `${workspaceFolder}` in settings. */
+    private workspaceFolder?: string;
 
     constructor(private readonly shared: LangiumSharedServices) {
         this.host = new DocumentsFileHost(() => shared.workspace.LangiumDocuments);
         shared.workspace.DocumentBuilder.onUpdate((changed, deleted) => this.invalidate([...changed, ...deleted].map((u) => u.fsPath)));
+        shared.lsp.LanguageServer.onInitialize((params) => {
+            const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+            if (folder) this.workspaceFolder = URI.parse(folder).fsPath;
+        });
         shared.workspace.ConfigurationProvider.onConfigurationSectionUpdate((update) => {
-            this.options = settingsToOptions(update.configuration);
+            this.options = settingsToOptions(update.configuration, this.workspaceFolder);
             this.analyses.clear();
             const all = shared.workspace.LangiumDocuments.all.map((d) => d.uri).toArray();
             void shared.workspace.DocumentBuilder.update(all, []);

@@ -1,6 +1,7 @@
 // The `flowlens.*` settings of VS Code as analysis options. The client sends
 // the whole `flowlens` section; unknown or invalid values fall back to defaults.
 
+import path from 'node:path';
 import { DefaultConfigurationProvider } from 'langium';
 import { type AnalysisOptions, COMPAT_TARGETS, type Compat, DEFAULT_OPTIONS } from '../../language/analysis/options.js';
 import type { Stability } from '../../language/catalog/schema.js';
@@ -13,14 +14,21 @@ export interface FlowlensSettings {
     communityComponents?: boolean;
     dialect?: string;
     env?: Record<string, unknown>;
+    pathMappings?: Record<string, unknown>;
 }
 
 const LEVELS = ['experimental', 'public-preview', 'generally-available'];
 
-export function settingsToOptions(raw: unknown): AnalysisOptions {
+/** `workspaceFolder` replaces `${workspaceFolder}` in path mappings. */
+export function settingsToOptions(raw: unknown, workspaceFolder?: string): AnalysisOptions {
     const s = (raw && typeof raw === 'object' ? raw : {}) as FlowlensSettings;
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(s.env ?? {})) if (typeof v === 'string') env[k] = v;
+    const pathMappings = Object.entries(s.pathMappings ?? {}).flatMap(([from, to]) => {
+        if (typeof to !== 'string' || !path.isAbsolute(from)) return [];
+        const target = workspaceFolder ? to.replaceAll('${workspaceFolder}', workspaceFolder) : to;
+        return path.isAbsolute(target) ? [{ from, to: target }] : [];
+    });
     return {
         ...DEFAULT_OPTIONS,
         compat: COMPAT_TARGETS.includes(s.compat as Compat) ? (s.compat as Compat) : 'alloy',
@@ -29,6 +37,7 @@ export function settingsToOptions(raw: unknown): AnalysisOptions {
         communityComponents: s.communityComponents === true,
         dialect: s.dialect === 'alloy' || s.dialect === 'river' ? s.dialect : undefined,
         env,
+        pathMappings,
     };
 }
 

@@ -85,6 +85,15 @@ describe('flowlens check with modules', () => {
         expect(fs.readFileSync(path.join(root, 'modules/settings.river'), 'utf8')).toBe(fs.readFileSync(path.join(examples, 'modules/settings.river'), 'utf8'));
     });
 
+    it('resolves absolute module paths with --path-map FROM=TO', () => {
+        const root = workspace('mapped', { 'app/main.alloy': 'import.file "lib" {\n\tfilename = "/etc/alloy/helper.alloy"\n}\n\nlib.helper "x" { }\n', 'alloy/helper.alloy': 'declare "helper" { }\n' });
+        const unmapped = JSON.parse(flowlens(['check', '--json', path.join(root, 'app')]).stdout);
+        expect(unmapped.diagnostics.map((d: { code: string }) => d.code)).toContain('module-not-found');
+        const mapped = flowlens(['check', '--json', '--path-map', `/etc/alloy=${path.join(root, 'alloy')}`, path.join(root, 'app')]);
+        expect(JSON.parse(mapped.stdout)).toMatchObject({ files: 2, diagnostics: [] });
+        expect(flowlens(['check', '--path-map', 'relative=x', root]).code).toBe(2);
+    });
+
     it('rejects an unknown --compat value', () => {
         expect(flowlens(['check', '--compat', 'agent-0.99', dir]).code).toBe(2);
     });

@@ -26,6 +26,8 @@ local.file "consumer" {
     'flow/b.river': 'export "output" {\n\tvalue = "/b"\n}\n',
     'shared/main.river': fs.readFileSync(path.resolve(__dirname, '../../examples/agent-modules/main.river'), 'utf8'),
     'shared/modules/settings.river': fs.readFileSync(path.resolve(__dirname, '../../examples/agent-modules/modules/settings.river'), 'utf8'),
+    'server/main.alloy': 'import.file "lib" {\n\tfilename = "/etc/alloy/helper.alloy"\n}\n\nlib.helper "x" { }\n',
+    'etc/helper.alloy': 'declare "helper" { }\n',
     'alloy/main.alloy': `declare "double" {
 	argument "in" { }
 
@@ -72,7 +74,7 @@ beforeAll(async () => {
     }
     client = new LspClient();
     await client.initialize(URI.file(dir).toString());
-    client.configure({ compat: 'agent-0.39' });
+    client.configure({ compat: 'agent-0.39', pathMappings: { '/etc/alloy': '${workspaceFolder}/etc' } });
 });
 afterAll(async () => {
     await client.stop();
@@ -118,6 +120,10 @@ describe('diagnostics and quick fixes across modules', () => {
         expect(create).toMatchObject({ kind: 'create', uri: uri('shared/modules/settings_team_b.river') });
         expect(content.edits![0].newText).toContain('local.file "config_team_b" {');
         expect(edits.map((e) => e.textDocument!.uri)).toEqual([uri('shared/main.river')]);
+    });
+
+    it('resolves absolute module paths through flowlens.pathMappings (${workspaceFolder} is the workspace)', async () => {
+        expect(await open('server/main.alloy')).toEqual([]);
     });
 
     it('re-checks a configuration when one of its modules changes', async () => {
