@@ -26,7 +26,7 @@ import { AlloyFormatter } from './formatter.js';
 import { AlloyHoverProvider } from './hover.js';
 import { AlloyIndexManager } from './index-manager.js';
 import { AlloyInlayHintProvider } from './inlay-hints.js';
-import { AlloyDefinitionProvider, AlloyReferencesProvider } from './navigation.js';
+import { AlloyDeclarationProvider, AlloyDefinitionProvider, AlloyReferencesProvider } from './navigation.js';
 import { AlloyRenameProvider } from './rename.js';
 import { NoReferenceDescriptionProvider, NoReferencesLinker, NoSymbolsScopeComputation } from './no-cross-references.js';
 import { AlloySemanticTokenProvider } from './semantic-tokens.js';
@@ -77,6 +77,7 @@ export const AlloyModule: Module<AlloyServices, PartialLangiumServices & AlloyAd
         SemanticTokenProvider: (services) => soft(services, 'semantic tokens', new AlloySemanticTokenProvider()),
         HoverProvider: (services) => soft(services, 'hover', new AlloyHoverProvider(() => services.alloy.Workspace)),
         DefinitionProvider: (services) => soft(services, 'definition', new AlloyDefinitionProvider(() => services.alloy.Workspace)),
+        DeclarationProvider: (services) => soft(services, 'declaration', new AlloyDeclarationProvider(new AlloyDefinitionProvider(() => services.alloy.Workspace))),
         ReferencesProvider: (services) => soft(services, 'references', new AlloyReferencesProvider(() => services.alloy.Workspace)),
         RenameProvider: (services) => soft(services, 'rename', new AlloyRenameProvider(() => services.alloy.Workspace)),
         CompletionProvider: (services) => soft(services, 'completion', new AlloyCompletionProvider(() => services.alloy.Workspace)),

@@ -3,7 +3,7 @@
 
 import type { LangiumDocument } from 'langium';
 import type { DefinitionProvider, ReferencesProvider } from 'langium/lsp';
-import type { DefinitionParams, Location, LocationLink, ReferenceParams, TextDocumentPositionParams } from 'vscode-languageserver';
+import type { DeclarationParams, DefinitionParams, Location, LocationLink, ReferenceParams, TextDocumentPositionParams } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { occurrencesOf, type Span, symbolAt } from '../../language/analysis/symbols.js';
 import type { AlloyWorkspace } from './alloy-workspace.js';
@@ -17,6 +17,18 @@ function symbolContext(workspace: AlloyWorkspace, document: LangiumDocument, pos
 }
 
 const toLocation = (s: Span): Location => locationOf(s.file, s.offset, s.end);
+
+/**
+ * Go to declaration: Alloy declares a name where it defines it (a block's label, a
+ * `declare`, an `argument`, an import), so the declaration is the definition.
+ */
+export class AlloyDeclarationProvider {
+    constructor(private readonly definitions: AlloyDefinitionProvider) {}
+
+    getDeclaration(document: LangiumDocument, params: DeclarationParams): LocationLink[] | undefined {
+        return this.definitions.getDefinition(document, params);
+    }
+}
 
 export class AlloyDefinitionProvider implements DefinitionProvider {
     constructor(private readonly workspace: () => AlloyWorkspace) {}

@@ -161,6 +161,13 @@ describe('navigation, hover, completion', () => {
         expect(toDeclare[0].targetRange.start.line).toBe(0);
     });
 
+    it('goes to the declaration of a reference and of a custom component', async () => {
+        const toBlock = await client.request<Array<{ targetRange: { start: { line: number } } }>>('textDocument/declaration', { textDocument: { uri: uri('alloy/main.alloy') }, position: pos('alloy/main.alloy', 'double.one.out', 7) });
+        expect(toBlock[0].targetRange.start.line).toBe(12);
+        const toDeclare = await client.request<Array<{ targetRange: { start: { line: number } } }>>('textDocument/declaration', { textDocument: { uri: uri('alloy/main.alloy') }, position: pos('alloy/main.alloy', 'double "two"', 2) });
+        expect(toDeclare[0].targetRange.start.line).toBe(0);
+    });
+
     it('finds the references of an argument and renames a label everywhere', async () => {
         const refs = await client.request<unknown[]>('textDocument/references', { textDocument: { uri: uri('alloy/main.alloy') }, position: pos('alloy/main.alloy', 'argument "in"', 11), context: { includeDeclaration: true } });
         // The declaration, two argument.in.value uses and two instances setting `in`.
