@@ -1,5 +1,5 @@
 // The panel's graph layout: module instances nest as boxes, layers follow the edges, cycles and
-// odd module paths are survived, and 2,000 components lay out quickly. And which way data flows
+// odd module paths are survived, and 2,000 components lay out. And which way data flows
 // along references.
 import { describe, expect, it } from 'vitest';
 import { dataFlowEdges, isValueSource } from '../../client/webview/graph/data-flow.js';
@@ -108,20 +108,12 @@ describe('layoutGraph', () => {
         expect(edgePath(a, b)).toMatch(new RegExp(`^M${a.x + a.width} ${a.y + a.height / 2}C.* ${b.x} ${b.y + b.height / 2}$`));
     });
 
-    it('lays out 2,000 components quickly', () => {
+    // Its time is measured by `npm run bench:panel`, not here.
+    it('lays out 2,000 components', () => {
         const { nodes, edges } = generated(666, 2);
         expect(nodes.length).toBe(2000);
-        const times: number[] = [];
-        let layout = layoutGraph(nodes, edges);
-        for (let i = 0; i < 5; i++) {
-            const start = performance.now();
-            layout = layoutGraph(nodes, edges);
-            times.push(performance.now() - start);
-        }
-        times.sort((a, b) => a - b);
-        console.log(`layout of 2,000 components: median ${times[2].toFixed(1)} ms`);
+        const layout = layoutGraph(nodes, edges);
         expect(layout.items.size).toBe(2000);
-        expect(times[2]).toBeLessThan(250);
         const inFirst = [...layout.items.values()].filter((i) => i.parent === 'module.file.m0');
         expect(overlap(inFirst[0], inFirst[1])).toBe(false);
         expect(inFirst[0].x).toBeLessThan(inFirst[1].x);
