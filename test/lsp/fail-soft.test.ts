@@ -2,6 +2,7 @@
 
 import { OperationCancelled } from 'langium';
 import { describe, expect, it } from 'vitest';
+import { ResponseError } from 'vscode-languageserver';
 import { FailureLog, failSoft } from '../../server/lsp/fail-soft.js';
 
 class Feature {
@@ -18,6 +19,9 @@ class Feature {
     }
     cancelled(): never {
         throw OperationCancelled;
+    }
+    refused(): never {
+        throw new ResponseError(0, 'cannot rename a built-in');
     }
 }
 
@@ -36,8 +40,11 @@ describe('failSoft', () => {
         expect(logged[2]).toContain('hover.later failed');
     });
 
-    it('lets cancellations through, as Langium expects them', () => {
-        const feature = failSoft(new Feature(), 'completion', new FailureLog(() => {}));
+    it('lets cancellations and deliberate error answers through', () => {
+        const logged: string[] = [];
+        const feature = failSoft(new Feature(), 'rename', new FailureLog((m) => logged.push(m)));
         expect(() => feature.cancelled()).toThrow(OperationCancelled);
+        expect(() => feature.refused()).toThrow('cannot rename a built-in');
+        expect(logged).toEqual([]);
     });
 });
