@@ -4,7 +4,7 @@
 
 import path from 'node:path';
 import type { FileHost } from '../model/host.js';
-import { ConfigurationLoader, type LoadedConfiguration } from '../model/loader.js';
+import { ConfigurationLoader, type LoadedConfiguration, type RootKind } from '../model/loader.js';
 import type { SourceFile } from '../model/source-file.js';
 import type { Analysis } from './analysis.js';
 import { checkBodies } from './body-checker.js';
@@ -25,13 +25,21 @@ export type { Analysis } from './analysis.js';
 /**
  * Analyzes the configuration made of `rootFiles` (one file, or the files of a
  * directory). `baseDir` is where file names in messages are relative to.
+ * `rootKind` 'flow-module' checks a module file that no file of the
+ * configuration loads as the module it is.
  */
-export function analyzeConfiguration(rootFiles: readonly SourceFile[], host: FileHost, options: AnalysisOptions = DEFAULT_OPTIONS, baseDir?: string): Analysis {
+export function analyzeConfiguration(
+    rootFiles: readonly SourceFile[],
+    host: FileHost,
+    options: AnalysisOptions = DEFAULT_OPTIONS,
+    baseDir?: string,
+    rootKind: RootKind = 'root',
+): Analysis {
     const base = baseDir ?? (rootFiles.length ? path.dirname(rootFiles[0].path) : process.cwd());
     const catalogs = new Catalogs(options);
     const evaluator = new Evaluator(options, catalogs);
     const loader = new ConfigurationLoader(host, (expr, module) => evaluator.evaluateInModule(expr, module), (p) => mapPath(p, options.pathMappings));
-    const configuration = loader.load(rootFiles, rootFiles.length === 1 ? path.basename(rootFiles[0].path) : path.basename(base));
+    const configuration = loader.load(rootFiles, rootFiles.length === 1 ? path.basename(rootFiles[0].path) : path.basename(base), rootKind);
     const report = new Reporter(base);
 
     for (const file of configuration.files) {

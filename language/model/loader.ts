@@ -18,8 +18,13 @@ export type ModuleEvaluator = (expr: Expression, module: ModuleDef) => Value;
 /** How deep imports may nest before flowlens stops following them. */
 export const MAX_IMPORT_DEPTH = 100;
 
+/** What the files given to the loader are: a configuration, or a module checked on its own. */
+export type RootKind = Extract<ModuleKind, 'root' | 'flow-module'>;
+
 export interface LoadedConfiguration {
     readonly root: ModuleDef;
+    /** The files the root module was loaded from. */
+    readonly rootFiles: readonly SourceFile[];
     /** Every module reachable from the root, root first. */
     readonly modules: readonly ModuleDef[];
     /** Every file read, on disk or embedded. */
@@ -56,12 +61,16 @@ export class ConfigurationLoader {
         private readonly mapPath: (resolved: string) => string = (p) => p,
     ) {}
 
-    /** Loads the configuration made of `rootFiles` (a file, or the files of a directory). */
-    load(rootFiles: readonly SourceFile[], name: string): LoadedConfiguration {
+    /**
+     * Loads the configuration made of `rootFiles` (a file, or the files of a
+     * directory); `kind` 'flow-module' loads a module file on its own, with
+     * its arguments unknown.
+     */
+    load(rootFiles: readonly SourceFile[], name: string, kind: RootKind = 'root'): LoadedConfiguration {
         const modulePath = rootFiles.length ? path.dirname(rootFiles[0].path) : '.';
         for (const f of rootFiles) this.files.add(f); // files with no statements count too
-        const root = this.build('root', name, statementsOf(rootFiles), undefined, modulePath);
-        return { root, modules: this.modules, files: [...this.files], flowModules: this.flowModules };
+        const root = this.build(kind, name, statementsOf(rootFiles), undefined, modulePath);
+        return { root, rootFiles, modules: this.modules, files: [...this.files], flowModules: this.flowModules };
     }
 
     private build(kind: ModuleKind, name: string, statements: Stmt[], parent: ModuleDef | undefined, modulePath: string | undefined): ModuleDef {

@@ -2,13 +2,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { analyzeConfiguration } from '../../language/analysis/analyze.js';
+import type { Analysis } from '../../language/analysis/analyze.js';
 import { type AnalysisOptions, COMPAT_TARGETS, type Compat, DEFAULT_OPTIONS } from '../../language/analysis/options.js';
 import type { Dialect, Stability } from '../../language/catalog/schema.js';
 import type { Diagnostic } from '../../language/diagnostic.js';
 import { DiskFileHost } from '../../language/model/host.js';
-import type { SourceFile } from '../../language/model/source-file.js';
-import { directoryConfiguration } from '../../language/workspace/configurations.js';
+import { analyzeDirectory, analyzeFile } from '../../language/workspace/configurations.js';
 import { applyFixes } from './apply-fixes.js';
 import { alloyPosition, type FileView, jsonReport, summary, textReport } from './report.js';
 import { githubReport, sarifReport } from './report-ci.js';
@@ -97,27 +96,26 @@ function checkPaths(paths: readonly string[], options: AnalysisOptions): CheckRe
     const diagnostics: Diagnostic[] = [];
     const views = new Map<string, FileView>();
     for (const target of paths) {
-        const absolute = path.resolve(target);
-        const { files, baseDir } = rootFiles(absolute, host);
-        const analysis = analyzeConfiguration(files, host, options, baseDir);
-        for (const file of analysis.configuration.files) if (!file.host) views.set(file.path, { parsed: file.parsed });
-        diagnostics.push(...analysis.diagnostics);
+        for (const analysis of analysesOf(path.resolve(target), host, options)) {
+            for (const file of analysis.configuration.files) if (!file.host) views.set(file.path, { parsed: file.parsed });
+            diagnostics.push(...analysis.diagnostics);
+        }
     }
     const order = [...views.keys()];
     diagnostics.sort((a, b) => order.indexOf(a.file) - order.indexOf(b.file) || a.offset - b.offset);
     return { diagnostics, views, fileCount: views.size };
 }
 
-/** The files of the configuration rooted at a PATH argument. */
-function rootFiles(target: string, host: DiskFileHost): { files: SourceFile[]; baseDir: string } {
+/** The analyses of a PATH argument: a file (a configuration or a module), or a directory. */
+export function analysesOf(target: string, host: DiskFileHost, options: AnalysisOptions): Analysis[] {
     if (host.isDirectory(target)) {
-        const files = directoryConfiguration(target, host);
-        if (files.length === 0) throw new Error(`${display(target)} contains no .alloy or .river files`);
-        return { files, baseDir: target };
+        const analyses = analyzeDirectory(target, host, options);
+        if (analyses.length === 0) throw new Error(`${display(target)} contains no .alloy or .river files`);
+        return analyses;
     }
     const file = host.file(target);
     if (!file) throw new Error(`cannot read ${display(target)}: ${fs.existsSync(target) ? 'not a readable file' : 'no such file or directory'}`);
-    return { files: [file], baseDir: path.dirname(target) };
+    return [analyzeFile(file, host, options)];
 }
 
 /** A path as the user would write it: relative to the working directory when inside it. */

@@ -2,22 +2,17 @@
 // global IDs and the dependency edges between nodes.
 
 import path from 'node:path';
-import { analyzeConfiguration } from '../../language/analysis/analyze.js';
 import type { InstanceNode } from '../../language/analysis/instances.js';
 import { DiskFileHost } from '../../language/model/host.js';
 import { displayLocation } from '../../language/model/source-file.js';
-import { directoryConfiguration } from '../../language/workspace/configurations.js';
-import { ANALYSIS_FLAGS, analysisOptions } from './check-command.js';
+import { ANALYSIS_FLAGS, analysesOf, analysisOptions } from './check-command.js';
 import { parseCommandArgs, UsageError } from './usage.js';
 
 export async function runGraph(args: string[]): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean', default: false }, ...ANALYSIS_FLAGS });
     if (positionals.length !== 1) throw new UsageError('graph takes exactly one PATH');
-    const target = path.resolve(positionals[0]);
-    const host = new DiskFileHost();
-    const files = host.isDirectory(target) ? directoryConfiguration(target, host) : [host.file(target)].flatMap((f) => f ?? []);
-    if (files.length === 0) throw new Error(`cannot read ${positionals[0]}: no configuration files`);
-    const analysis = analyzeConfiguration(files, host, analysisOptions(values), host.isDirectory(target) ? target : path.dirname(target));
+    // A directory's configuration, or the module a module-only file is.
+    const [analysis] = analysesOf(path.resolve(positionals[0]), new DiskFileHost(), analysisOptions(values));
 
     const where = (n: InstanceNode) => {
         const block = n.node.stmt.node;

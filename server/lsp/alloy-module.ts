@@ -83,7 +83,7 @@ export const AlloyModule: Module<AlloyServices, PartialLangiumServices & AlloyAd
         CompletionProvider: (services) => soft(services, 'completion', new AlloyCompletionProvider(() => services.alloy.Workspace)),
         CodeActionProvider: (services) => soft(services, 'code actions', new AlloyCodeActionProvider(() => services.alloy.Workspace)),
         InlayHintProvider: (services) => soft(services, 'inlay hints', new AlloyInlayHintProvider(() => services.alloy.Workspace)),
-        CodeLensProvider: (services) => soft(services, 'code lens', new AlloyCodeLensProvider()),
+        CodeLensProvider: (services) => soft(services, 'code lens', new AlloyCodeLensProvider(() => services.alloy.Workspace)),
     },
 };
 

@@ -21,3 +21,8 @@ export class AlloyParser {
 export function parsedFileOf(document: LangiumDocument): ParsedFile {
     return (document.parseResult as AlloyParseResult).file;
 }
+
+/** The ParsedFile behind a Langium document, if it was parsed yet (a document just created was not). */
+export function parsedFileIfAny(document: LangiumDocument): ParsedFile | undefined {
+    return (document.parseResult as AlloyParseResult | undefined)?.file;
+}

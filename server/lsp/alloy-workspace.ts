@@ -16,9 +16,10 @@ import { dialectForPath } from '../../language/catalog/catalog.js';
 import { DiskFileHost, type FileHost } from '../../language/model/host.js';
 import { OverlayFileHost } from '../../language/model/overlay-host.js';
 import type { SourceFile } from '../../language/model/source-file.js';
-import { directoryConfiguration } from '../../language/workspace/configurations.js';
+import type { ParsedFile } from '../../language/syntax/parser.js';
+import { directoryConfigurations, isModuleOnly, loadedByLiteral } from '../../language/workspace/configurations.js';
 import { isConfigFileName } from '../../language/workspace/files.js';
-import { parsedFileOf } from './alloy-parser.js';
+import { parsedFileIfAny, parsedFileOf } from './alloy-parser.js';
 import { settingsToOptions } from './settings.js';
 
 /** Reads open and workspace documents from Langium, anything else from the disk. */
@@ -30,9 +31,9 @@ class DocumentsFileHost implements FileHost {
 
     file(filePath: string): SourceFile | undefined {
         const doc = this.documents().getDocument(URI.file(filePath));
-        if (!doc) return this.disk.file(filePath);
+        const parsed = doc && parsedFileIfAny(doc);
+        if (!doc || !parsed) return this.disk.file(filePath);
         let file = this.wrapped.get(doc);
-        const parsed = parsedFileOf(doc);
         if (!file || file.parsed !== parsed) {
             file = { path: filePath, parsed, dialect: dialectForPath(filePath) };
             this.wrapped.set(doc, file);
@@ -60,10 +61,23 @@ class DocumentsFileHost implements FileHost {
     }
 }
 
+/**
+ * What an analysis checks: a directory's configuration (keyed by the
+ * directory), or a file checked on its own as a module (keyed by the file).
+ */
+interface Checked {
+    readonly analysis: Analysis;
+    readonly kind: 'configuration' | 'module';
+}
+
 export class AlloyWorkspace {
     private readonly host: DocumentsFileHost;
-    /** Analyses by configuration directory. */
-    private readonly analyses = new Map<string, Analysis>();
+    private readonly analyses = new Map<string, Checked>();
+    /** Directories whose configuration and module files are in `analyses` (some have neither). */
+    private readonly checkedDirs = new Set<string>();
+    /** The files workspace documents load as modules by literal filenames, as of the last analyses. */
+    private moduleTargets = new Set<string>();
+    private readonly targetsOf = new WeakMap<ParsedFile, string[]>();
     private options: AnalysisOptions = DEFAULT_OPTIONS;
     /** The first workspace folder, for `${workspaceFolder}` in settings. */
     private workspaceFolder?: string;
@@ -77,7 +91,7 @@ export class AlloyWorkspace {
         });
         shared.workspace.ConfigurationProvider.onConfigurationSectionUpdate((update) => {
             this.options = settingsToOptions(update.configuration, this.workspaceFolder);
-            this.analyses.clear();
+            this.clear();
             const all = shared.workspace.LangiumDocuments.all.map((d) => d.uri).toArray();
             void shared.workspace.DocumentBuilder.update(all, []);
         });
@@ -89,34 +103,45 @@ export class AlloyWorkspace {
 
     set analysisOptions(options: AnalysisOptions) {
         this.options = options;
-        this.analyses.clear();
+        this.clear();
     }
 
-    /** The analyses of every configuration a file belongs to (as a root file or as a module). */
+    private clear(): void {
+        this.analyses.clear();
+        this.checkedDirs.clear();
+    }
+
+    /**
+     * The analyses of every configuration a file belongs to: those that load
+     * it as a module if there are any, else its own (its directory's
+     * configuration, or itself checked as the module it can only be).
+     */
     analysesFor(uri: URI): Analysis[] {
         if (uri.scheme !== 'file') return [this.analyzeStandalone(uri)].flatMap((a) => a ?? []);
         const filePath = uri.fsPath;
-        const found = [...this.analyses.values()].filter((a) => includes(a, filePath));
-        if (found.length) return found;
-        const dir = path.dirname(filePath);
-        const own = this.analyzeDirectory(dir);
-        if (own && includes(own, filePath)) return [own];
-        // A module: find the configurations of the workspace that load it.
-        for (const doc of this.shared.workspace.LangiumDocuments.all) {
-            if (doc.uri.scheme !== 'file') continue;
-            const other = path.dirname(doc.uri.fsPath);
-            if (!this.analyses.has(other)) this.analyzeDirectory(other);
+        const all = this.allChecked();
+        const loaders = all.filter((c) => loadsAsModule(c.analysis, filePath));
+        if (loaders.length) return loaders.map((c) => c.analysis);
+        const own = all.filter((c) => includes(c.analysis, filePath));
+        if (own.length) return own.map((c) => c.analysis);
+        // Loaded by a literal filename that its loader could not follow (an import.git clone): on its own.
+        const alone = this.checkAlone(filePath);
+        return alone ? [alone.analysis] : [];
+    }
+
+    /** Whether a file is a module in every configuration that includes it (it runs nothing itself). */
+    isModuleFile(uri: URI): boolean {
+        if (uri.scheme !== 'file') {
+            const doc = this.shared.workspace.LangiumDocuments.getDocument(uri);
+            return !!doc && isModuleOnly({ path: uri.toString(), parsed: parsedFileOf(doc), dialect: dialectForPath(uri.path) });
         }
-        const loaders = [...this.analyses.values()].filter((a) => includes(a, filePath));
-        return loaders.length ? loaders : own ? [own] : [];
+        const filePath = uri.fsPath;
+        return !this.allChecked().some((c) => c.kind === 'configuration' && isRootFile(c.analysis, filePath));
     }
 
     /** Every configuration of the workspace, analyzed. */
     allAnalyses(): Analysis[] {
-        for (const doc of this.shared.workspace.LangiumDocuments.all) {
-            if (doc.uri.scheme === 'file') this.analyzeDirectory(path.dirname(doc.uri.fsPath));
-        }
-        return [...this.analyses.values()];
+        return this.allChecked().map((c) => c.analysis);
     }
 
     /**
@@ -125,10 +150,14 @@ export class AlloyWorkspace {
      * configuration the workspace does not hold.
      */
     analysisWith(analysis: Analysis, texts: ReadonlyMap<string, string>): Analysis | undefined {
-        const dir = [...this.analyses].find(([, a]) => a === analysis)?.[0];
-        if (dir === undefined) return undefined;
+        const [key, checked] = [...this.analyses].find(([, c]) => c.analysis === analysis) ?? [];
+        if (key === undefined || !checked) return undefined;
         const host = new OverlayFileHost(this.host, texts);
-        return analyzeConfiguration(directoryConfiguration(dir, host), host, this.options, dir);
+        if (checked.kind === 'module') {
+            const file = host.file(key);
+            return file && analyzeConfiguration([file], host, this.options, path.dirname(key), isModuleOnly(file) ? 'flow-module' : 'root');
+        }
+        return analyzeConfiguration(directoryConfigurations(key, host, this.moduleTargets).root, host, this.options, key);
     }
 
     /** Diagnostics of one file, from every configuration that includes it. */
@@ -152,33 +181,95 @@ export class AlloyWorkspace {
     isAffected(document: LangiumDocument, changed: ReadonlySet<string>): boolean {
         if (document.uri.scheme !== 'file') return false;
         const filePath = document.uri.fsPath;
-        for (const analysis of this.analyses.values()) {
+        for (const { analysis } of this.analyses.values()) {
             if (!includes(analysis, filePath)) continue;
             for (const f of analysis.configuration.files) if (changed.has(URI.file(f.path).toString())) return true;
         }
-        // A new or deleted file in the same directory changes its configuration.
         for (const c of changed) {
             const u = URI.parse(c);
-            if (u.scheme === 'file' && path.dirname(u.fsPath) === path.dirname(filePath)) return true;
+            if (u.scheme !== 'file') continue;
+            // A new or deleted file in the same directory changes its configuration.
+            if (path.dirname(u.fsPath) === path.dirname(filePath)) return true;
+            // A file that starts loading this one makes it a module.
+            const doc = this.shared.workspace.LangiumDocuments.getDocument(u);
+            if (doc && this.targetsOfDocument(doc).includes(filePath)) return true;
         }
         return false;
     }
 
     private invalidate(paths: readonly string[]): void {
         for (const p of paths) this.host.invalidate(p);
-        for (const [dir, analysis] of this.analyses) {
-            if (paths.some((p) => path.dirname(p) === dir || analysis.configuration.files.some((f) => f.path === p))) this.analyses.delete(dir);
+        this.forget((dir, c) => paths.some((p) => path.dirname(p) === dir || c?.analysis.configuration.files.some((f) => f.path === p)));
+    }
+
+    /** Drops the analyses, and the checked directories, that `stale` picks. */
+    private forget(stale: (dir: string, checked?: Checked) => boolean): void {
+        for (const [key, c] of this.analyses) {
+            const dir = c.kind === 'module' ? path.dirname(key) : key;
+            if (!stale(dir, c)) continue;
+            this.analyses.delete(key);
+            this.checkedDirs.delete(dir);
+        }
+        for (const dir of this.checkedDirs) if (stale(dir)) this.checkedDirs.delete(dir);
+    }
+
+    /** Analyzes every directory of the workspace (cached), each as a configuration and its module-only files. */
+    private allChecked(): Checked[] {
+        const targets = this.workspaceModuleTargets();
+        if (!sameSet(targets, this.moduleTargets)) {
+            // Files that became or stopped being modules leave or join their directory's configuration.
+            const moved = new Set([...targets, ...this.moduleTargets].filter((p) => targets.has(p) !== this.moduleTargets.has(p)).map((p) => path.dirname(p)));
+            this.forget((dir) => moved.has(dir));
+            this.moduleTargets = targets;
+        }
+        const dirs = new Set<string>();
+        for (const doc of this.shared.workspace.LangiumDocuments.all) if (doc.uri.scheme === 'file') dirs.add(path.dirname(doc.uri.fsPath));
+        for (const dir of dirs) this.analyzeDirectory(dir);
+        return [...this.analyses.values()];
+    }
+
+    private analyzeDirectory(dir: string): void {
+        if (this.checkedDirs.has(dir)) return;
+        this.checkedDirs.add(dir);
+        const { root, modules } = directoryConfigurations(dir, this.host, this.moduleTargets);
+        const analysis = root.length ? analyzeConfiguration(root, this.host, this.options, dir) : undefined;
+        if (analysis) this.analyses.set(dir, { analysis, kind: 'configuration' });
+        for (const m of modules) {
+            if (!analysis?.configuration.files.includes(m)) this.checkAlone(m.path);
         }
     }
 
-    private analyzeDirectory(dir: string): Analysis | undefined {
-        const cached = this.analyses.get(dir);
+    /** A file checked on its own: as a module if it only makes sense as one. */
+    private checkAlone(filePath: string): Checked | undefined {
+        const cached = this.analyses.get(filePath);
         if (cached) return cached;
-        const roots = directoryConfiguration(dir, this.host);
-        if (roots.length === 0) return undefined;
-        const analysis = analyzeConfiguration(roots, this.host, this.options, dir);
-        this.analyses.set(dir, analysis);
-        return analysis;
+        const file = this.host.file(filePath);
+        if (!file) return undefined;
+        const checked: Checked = {
+            analysis: analyzeConfiguration([file], this.host, this.options, path.dirname(filePath), isModuleOnly(file) ? 'flow-module' : 'root'),
+            kind: 'module',
+        };
+        this.analyses.set(filePath, checked);
+        return checked;
+    }
+
+    private workspaceModuleTargets(): Set<string> {
+        const out = new Set<string>();
+        for (const doc of this.shared.workspace.LangiumDocuments.all) for (const t of this.targetsOfDocument(doc)) out.add(t);
+        return out;
+    }
+
+    /** The files a document loads as modules by literal filenames, absolute. */
+    private targetsOfDocument(doc: LangiumDocument): string[] {
+        const parsed = parsedFileIfAny(doc);
+        if (doc.uri.scheme !== 'file' || !parsed) return [];
+        let targets = this.targetsOf.get(parsed);
+        if (!targets) {
+            const file = this.host.file(doc.uri.fsPath);
+            targets = file ? [...loadedByLiteral([file], this.host)] : [];
+            this.targetsOf.set(parsed, targets);
+        }
+        return targets;
     }
 
     /** Documents that are not files (untitled buffers) are checked on their own. */
@@ -186,10 +277,24 @@ export class AlloyWorkspace {
         const doc = this.shared.workspace.LangiumDocuments.getDocument(uri);
         if (!doc) return undefined;
         const file: SourceFile = { path: uri.toString(), parsed: parsedFileOf(doc), dialect: dialectForPath(uri.path) };
-        return analyzeConfiguration([file], this.host, this.options, '/');
+        return analyzeConfiguration([file], this.host, this.options, '/', isModuleOnly(file) ? 'flow-module' : 'root');
     }
 }
 
 function includes(analysis: Analysis, filePath: string): boolean {
     return analysis.configuration.files.some((f) => f.path === filePath);
+}
+
+/** Whether the file is one of the files the analysis was given (not a module they load). */
+function isRootFile(analysis: Analysis, filePath: string): boolean {
+    return analysis.configuration.rootFiles.some((f) => f.path === filePath);
+}
+
+/** Whether the analysis loads the file as a module. */
+function loadsAsModule(analysis: Analysis, filePath: string): boolean {
+    return includes(analysis, filePath) && !isRootFile(analysis, filePath);
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+    return a.size === b.size && [...a].every((x) => b.has(x));
 }

@@ -94,6 +94,23 @@ describe('flowlens check with modules', () => {
         expect(flowlens(['check', '--path-map', 'relative=x', root]).code).toBe(2);
     });
 
+    it('checks a file that only makes sense as a module as a module, alone or in its directory', () => {
+        const example = path.join(__dirname, '../../examples/agent-modules/modules');
+        for (const target of [example, path.join(example, 'settings.river')]) {
+            const r = flowlens(['check', '--json', target]);
+            expect(JSON.parse(r.stdout)).toEqual({ files: 1, diagnostics: [] });
+            expect(r.code).toBe(0);
+        }
+        const root = workspace('module-beside-config', {
+            'main.alloy': 'local.file "x" {\n\tfilename = "/etc/hosts"\n}\n',
+            'module.alloy': 'argument "name" { }\n\nexport "out" {\n\tvalue = argument.nme.value\n}\n',
+        });
+        const mixed = flowlens(['check', root]);
+        expect(mixed.stdout).toContain('module.alloy:4:10: error: component "argument.nme.value" does not exist or is out of scope');
+        expect(mixed.stdout).not.toContain('only allowed inside a module');
+        expect(flowlens(['graph', path.join(example, 'settings.river')]).stdout).toContain('3 nodes, 2 edges');
+    });
+
     it('rejects an unknown --compat value', () => {
         expect(flowlens(['check', '--compat', 'agent-0.99', dir]).code).toBe(2);
     });
