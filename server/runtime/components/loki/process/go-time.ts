@@ -285,3 +285,14 @@ export function parseGoTime(layout: string, value: string, location?: string): P
     wall = instant;
     return { ns: BigInt(wall) * 1_000_000n + BigInt(nsec), year };
 }
+
+export const RFC3339_NANO = '2006-01-02T15:04:05.999999999Z07:00';
+
+/** time.Parse(time.RFC3339Nano, s) in nanoseconds; undefined when it does not parse. */
+export function parseRfc3339Nano(s: string): bigint | undefined {
+    try {
+        return parseGoTime(RFC3339_NANO, s).ns;
+    } catch {
+        return undefined;
+    }
+}

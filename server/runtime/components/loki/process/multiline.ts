@@ -5,7 +5,7 @@
 
 import { attr } from '../../decode.js';
 import { GoRegexp } from './go-regexp.js';
-import { type Next, type PipelineEntry, type StageDefinition, StageConfigError } from './stage.js';
+import { type Next, type PipelineEntry, type StageDefinition, StageConfigError, labelSetKey } from './stage.js';
 
 interface StreamState {
     start: PipelineEntry;
@@ -55,12 +55,11 @@ export const multilineStage: StageDefinition = {
             s.timer = setTimeout(() => expire(key), maxWaitMs);
             s.timer.unref();
         };
-        const streamKey = (labels: Map<string, string>): string => JSON.stringify([...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
         return {
             run(e, next) {
                 lastNext = next;
-                const key = streamKey(e.labels);
+                const key = labelSetKey(e.labels);
                 let s = streams.get(key);
                 if (s !== undefined && s.lines.length > 0 && Date.now() - s.lastSeen >= maxWaitMs) next(collapse(s));
                 const isFirst = re.test(e.line);

@@ -84,3 +84,8 @@ export function inputOf(e: PipelineEntry, source: string | undefined): string | 
     if (source === undefined || source === '') return e.line;
     return e.extracted.has(source) ? tryString(e.extracted.get(source)) : undefined;
 }
+
+/** A stream's identity (what Alloy fingerprints): its label set, independent of order. */
+export function labelSetKey(labels: Map<string, string>): string {
+    return JSON.stringify([...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

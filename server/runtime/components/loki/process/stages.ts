@@ -1,6 +1,8 @@
 // The stages loki.process runs, one file each.
 
+import { criStage } from './cri.js';
 import { decolorizeStage } from './decolorize.js';
+import { dockerStage } from './docker.js';
 import { dropStage } from './drop.js';
 import { jsonStage } from './json.js';
 import { labelDropStage } from './label-drop.js';
@@ -20,7 +22,9 @@ import { tenantStage } from './tenant.js';
 import { timestampStage } from './timestamp.js';
 
 export const STAGES: readonly StageDefinition[] = [
+    criStage,
     decolorizeStage,
+    dockerStage,
     dropStage,
     jsonStage,
     labelDropStage,

@@ -4,9 +4,9 @@
 // the last timestamp of its stream; duplicates of the last parsed timestamp are fudged too.
 
 import { attr } from '../../decode.js';
-import { type ParsedTime, loadLocation, parseGoTime } from './go-time.js';
+import { type ParsedTime, RFC3339_NANO, loadLocation, parseGoTime } from './go-time.js';
 import { tryString } from './go-values.js';
-import { type StageDefinition, StageConfigError } from './stage.js';
+import { type StageDefinition, StageConfigError, labelSetKey } from './stage.js';
 
 const NAMED_LAYOUTS: Readonly<Record<string, string>> = {
     ANSIC: 'Mon Jan _2 15:04:05 2006',
@@ -18,7 +18,7 @@ const NAMED_LAYOUTS: Readonly<Record<string, string>> = {
     RFC1123: 'Mon, 02 Jan 2006 15:04:05 MST',
     RFC1123Z: 'Mon, 02 Jan 2006 15:04:05 -0700',
     RFC3339: '2006-01-02T15:04:05Z07:00',
-    RFC3339Nano: '2006-01-02T15:04:05.999999999Z07:00',
+    RFC3339Nano: RFC3339_NANO,
 };
 
 const INT64 = /^[+-]?\d+$/;
@@ -129,14 +129,13 @@ export const timestampStage: StageDefinition = {
             last.set(key, v);
             if (last.size > CACHE_SIZE) last.delete(last.keys().next().value!);
         };
-        const streamKey = (labels: Map<string, string>): string => JSON.stringify([...labels].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
         return {
             run(e, next) {
                 const raw = e.extracted.has(source) ? tryString(e.extracted.get(source)) : undefined;
                 const parsed = raw === undefined ? undefined : parse(raw);
                 if (parsed === undefined) {
                     if (onFailure === 'fudge') {
-                        const key = streamKey(e.labels);
+                        const key = labelSetKey(e.labels);
                         const prev = last.get(key);
                         if (prev !== undefined) {
                             e.timestamp = prev.adjusted + 1n;
@@ -146,7 +145,7 @@ export const timestampStage: StageDefinition = {
                     return next(e);
                 }
                 e.timestamp = parsed;
-                const key = streamKey(e.labels);
+                const key = labelSetKey(e.labels);
                 if (onDuplicate === 'fudge') {
                     const prev = last.get(key);
                     if (prev !== undefined && prev.parsed === parsed) e.timestamp = prev.adjusted + 1n;
