@@ -54,3 +54,8 @@ export function isValidLabelValue(value: string): boolean {
 export function byteLength(s: string): number {
     return Buffer.byteLength(s, 'utf8');
 }
+
+/** Go's json.Marshal: escapes <, > and & (and U+2028/9), which JSON.stringify leaves as they are. */
+export function goJsonMarshal(v: unknown): string {
+    return JSON.stringify(v).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -4,19 +4,16 @@
 import { compile, TreeInterpreter } from '@jmespath-community/jmespath';
 import { attr } from '../../decode.js';
 import { GoRegexp } from './go-regexp.js';
+import { goJsonMarshal } from './go-values.js';
 import { type StageDefinition, StageConfigError, inputOf } from './stage.js';
 
 type Ast = ReturnType<typeof compile>;
 
-/** Go's json.Marshal escapes <, > and & (and U+2028/9); complex values are extracted as that text. */
-function marshal(v: unknown): string {
-    return JSON.stringify(v).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 /** simplifyType: scalars as they are, anything else as its JSON text. */
 export function simplifyType(v: unknown): unknown {
     if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
-    return marshal(v);
+    return goJsonMarshal(v);
 }
 
 export const jsonStage: StageDefinition = {

@@ -12,6 +12,7 @@ import { logfmtStage } from './logfmt.js';
 import { matchStage } from './match.js';
 import { multilineStage } from './multiline.js';
 import { outputStage } from './output.js';
+import { packStage } from './pack.js';
 import { regexStage } from './regex.js';
 import { replaceStage } from './replace.js';
 import type { StageDefinition } from './stage.js';
@@ -34,6 +35,7 @@ export const STAGES: readonly StageDefinition[] = [
     matchStage,
     multilineStage,
     outputStage,
+    packStage,
     regexStage,
     replaceStage,
     staticLabelsStage,
