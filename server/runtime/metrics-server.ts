@@ -24,7 +24,8 @@ export interface MetricsServer {
     close(): Promise<void>;
 }
 
-export async function serveMetrics(registry: Registry, address: { host: string; port: number }): Promise<MetricsServer> {
+/** `redact` scrubs the exposition text: label values (an endpoint's URL) may carry credentials. */
+export async function serveMetrics(registry: Registry, address: { host: string; port: number }, redact: (text: string) => string = (t) => t): Promise<MetricsServer> {
     const server = http.createServer((req, res) => {
         const path = (req.url ?? '/').split('?')[0];
         if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -38,7 +39,7 @@ export async function serveMetrics(registry: Registry, address: { host: string; 
         registry.metrics().then(
             (text) => {
                 res.writeHead(200, { 'Content-Type': registry.contentType });
-                res.end(req.method === 'HEAD' ? undefined : text);
+                res.end(req.method === 'HEAD' ? undefined : redact(text));
             },
             (err: unknown) => {
                 res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`flowlens: rendering metrics failed: ${err instanceof Error ? err.message : String(err)}\n`);

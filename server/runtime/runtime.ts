@@ -22,12 +22,14 @@ import type { ComponentDefinition } from './component.js';
 import { Controller } from './controller/controller.js';
 import { ConfigurationRefusedError, refusalReasons } from './controller/refusal.js';
 import { RuntimeMetrics } from './metrics.js';
+import { Redactor } from './redact.js';
 import { type MetricsServer, parseListenAddress, serveMetrics } from './metrics-server.js';
 import { PauseController } from './pause.js';
 import type {
     ComponentInfo,
     FlushEvent,
     HealthEvent,
+    HealthInfo,
     LogEvent,
     LogLevel,
     MetricsSnapshot,
@@ -110,6 +112,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     private readonly pauser: PauseController;
     readonly metrics: RuntimeMetrics;
     readonly tracing: RuntimeTracing;
+    /** Scrubs the configuration's secrets from everything the runtime lets out. */
+    readonly redactor = new Redactor();
     private metricsServer?: MetricsServer;
     private stopping?: Promise<StopSummary>;
     private logLevel: LogLevel = 'info';
@@ -138,13 +142,15 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
             exporters: opts.spanExporters,
             onFlush: (e) => this.onFlush(e),
             onDrop: (reason, n) => this.metrics.spansDropped.inc({ reason }, n),
+            redactor: this.redactor,
         });
         this.controller = new Controller({
             registry,
             metrics: this.metrics,
             tracing: this.tracing,
             log: (level, message, globalId, fields) => this.log(level, message, globalId, fields),
-            onHealth: (globalId, health) => this.emit('health', { time: Date.now(), globalId, health }),
+            onHealth: (globalId, health) => this.emit('health', { time: Date.now(), globalId, health: this.redactHealth(health) }),
+            redactor: this.redactor,
             onLoggingLevel: (level) => (this.logLevel = level),
             queueKey: opts.queueKey,
             concurrency: opts.concurrency,
@@ -185,7 +191,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
         rt.tracing.startRoot('flowlens.run', { 'flowlens.config': opts.path ?? analysis.configuration.root.name });
         try {
             rt.readiness = await rt.controller.load(analysis, { allowPartial: opts.allowPartial });
-            if (address) rt.metricsServer = await serveMetrics(rt.metrics.registry, address);
+            if (address) rt.metricsServer = await serveMetrics(rt.metrics.registry, address, (text) => rt.redactor.text(text));
         } catch (e) {
             await rt.stop(`start failed: ${e instanceof Error ? e.message : String(e)}`);
             rt.setState('failed', e instanceof Error ? e.message : String(e));
@@ -231,7 +237,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     }
 
     components(): ComponentInfo[] {
-        return this.controller.components();
+        return this.controller.components().map((c) => ({ ...c, health: this.redactHealth(c.health) }));
+    }
+
+    private redactHealth(health: HealthInfo): HealthInfo {
+        return { ...health, message: this.redactor.text(health.message) };
     }
 
     /** A node's current exports (what references to it see), by global ID. */
@@ -400,7 +410,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
     private log(level: LogLevel, message: string, globalId?: string, fields?: Record<string, unknown>): void {
         if (LEVELS[level] < LEVELS[this.logLevel]) return;
-        const event: LogEvent = { time: Date.now(), level, message, ...(globalId ? { globalId } : {}), ...(fields ? { fields } : {}) };
+        // Every log line leaves the process (RPC, the panel, the CLI): secrets are scrubbed here, once.
+        const event: LogEvent = { time: Date.now(), level, message: this.redactor.text(message), ...(globalId ? { globalId } : {}), ...(fields ? { fields: this.redactor.any(fields) } : {}) };
         push(this.logHistory, event, this.historySize);
         this.emit('log', event);
     }

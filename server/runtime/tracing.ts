@@ -30,6 +30,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { TracesConsumer } from './component.js';
 import type { FlushEvent } from '../../protocol/runtime.js';
+import type { Redactor } from './redact.js';
 import { ConsumerExporter, JsonlFileExporter, OtlpHttpJsonExporter } from './tracing-exporters.js';
 
 export interface TracingOptions {
@@ -48,6 +49,8 @@ export interface TracingOptions {
     readonly onFlush?: (event: FlushEvent) => void;
     /** Called for every lost span, with the reason (for a counter). */
     readonly onDrop?: (reason: string, n: number) => void;
+    /** Scrubs secrets from span attributes, events and status before export. */
+    readonly redactor?: Redactor;
 }
 
 export interface TracingReport {
@@ -96,7 +99,7 @@ export class RuntimeTracing {
             scheduledDelayMillis: options.scheduledDelayMillis ?? 1000,
             exportTimeoutMillis: options.exportTimeoutMillis ?? 10_000,
         });
-        this.gate = new GateProcessor(batch, this.fanout, maxQueueSize, this);
+        this.gate = new GateProcessor(batch, this.fanout, maxQueueSize, this, options.redactor);
         this.sampler = new RuntimeSampler();
         this.sampler.enabled = this.hasFixedDestinations;
         this.provider = new BasicTracerProvider({
@@ -270,6 +273,7 @@ class GateProcessor implements SpanProcessor {
         private readonly exporter: FanoutExporter,
         private readonly maxQueueSize: number,
         private readonly tracing: RuntimeTracing,
+        private readonly redactor?: Redactor,
     ) {}
 
     get queued(): number {
@@ -291,6 +295,7 @@ class GateProcessor implements SpanProcessor {
             this.tracing.drop(DROP_QUEUE_FULL, 1);
             return;
         }
+        if (this.redactor) scrubSpan(span, this.redactor);
         this.forwarded++;
         this.batch.onEnd(span);
     }
@@ -356,4 +361,14 @@ async function withDeadline(p: Promise<unknown>, ms: number): Promise<'done' | '
     } finally {
         clearTimeout(timer);
     }
+}
+
+/** Scrubs an ended span in place: the SDK's ended span is what the exporters serialise. */
+function scrubSpan(span: ReadableSpan, redactor: Redactor): void {
+    const attrs = span.attributes as Record<string, unknown>;
+    for (const [k, v] of Object.entries(attrs)) attrs[k] = redactor.any(v);
+    for (const e of span.events) {
+        if (e.attributes) for (const [k, v] of Object.entries(e.attributes)) (e.attributes as Record<string, unknown>)[k] = redactor.any(v);
+    }
+    if (span.status.message) (span.status as { message?: string }).message = redactor.text(span.status.message);
 }

@@ -1,6 +1,8 @@
 // Shared helpers of the runtime tests: start a runtime on in-memory files with
 // the test components, wait for conditions, read exports.
 
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { MemoryHost, ROOT } from '../analysis/memory-host.js';
 import type { Value } from '../../language/eval/value.js';
 import { Runtime, type RuntimeStartOptions } from '../../server/runtime/runtime.js';
@@ -33,4 +35,16 @@ export function exportNumber(rt: Runtime, globalId: string, field: string): numb
 
 export function sleep(ms: number): Promise<void> {
     return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Keeps every span it is given (the SDK's InMemorySpanExporter forgets them on shutdown). */
+export class CollectingExporter implements SpanExporter {
+    readonly spans: ReadableSpan[] = [];
+
+    export(spans: ReadableSpan[], done: (r: { code: ExportResultCode }) => void): void {
+        this.spans.push(...spans);
+        done({ code: ExportResultCode.SUCCESS });
+    }
+
+    async shutdown(): Promise<void> {}
 }

@@ -13,7 +13,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseExportTraceRequest, spanCount } from '../../server/runtime/protocols/otlp-json.js';
 import type { FlushEvent } from '../../protocol/runtime.js';
 import type { Runtime } from '../../server/runtime/runtime.js';
-import { startRuntime, waitFor } from './helpers.js';
+import { CollectingExporter, startRuntime, waitFor } from './helpers.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlens-spans-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -190,18 +190,6 @@ describe('spans', () => {
         rt = undefined;
     });
 });
-
-/** Keeps every span it is given (the SDK's InMemorySpanExporter forgets them on shutdown). */
-class CollectingExporter implements SpanExporter {
-    readonly spans: ReadableSpan[] = [];
-
-    export(spans: ReadableSpan[], done: (r: { code: ExportResultCode }) => void): void {
-        this.spans.push(...spans);
-        done({ code: ExportResultCode.SUCCESS });
-    }
-
-    async shutdown(): Promise<void> {}
-}
 
 /** An exporter that answers after `ms` and tracks what is in flight. */
 class SlowExporter implements SpanExporter {

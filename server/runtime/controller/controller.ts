@@ -25,6 +25,7 @@ import type { TracesConsumer } from '../component.js';
 import type { RuntimeMetrics } from '../metrics.js';
 import type { ComponentInfo, HealthInfo, LogLevel, ReadinessReport } from '../../../protocol/runtime.js';
 import type { ComponentRegistry } from '../registry.js';
+import type { Redactor } from '../redact.js';
 import { failSpan, type RuntimeTracing } from '../tracing.js';
 import { attributeExpr, type BodyScope, bodiesEqual, childBlock, evaluate, evaluateBody } from './body.js';
 import { createComponentContext } from './component-context.js';
@@ -43,6 +44,8 @@ export interface ControllerOptions {
     readonly tracing: RuntimeTracing;
     log(level: LogLevel, message: string, globalId?: string, fields?: Record<string, unknown>): void;
     onHealth(globalId: string, health: HealthInfo): void;
+    /** Learns the secrets of every evaluated body and export, to scrub them from the output. */
+    readonly redactor?: Redactor;
     /** A `logging` block's level. */
     onLoggingLevel?(level: LogLevel): void;
     /**
@@ -502,6 +505,7 @@ export class Controller {
 
     private async evaluateComponent(node: RuntimeNode): Promise<void> {
         const args = evaluateBody(node.instance.node.stmt.node.body, this.scopeFor(node));
+        this.options.redactor?.rememberBody(args);
         if (!node.component) {
             const definition = this.options.registry.get(node.name);
             if (!definition) throw new Error(`${node.name} is not in flowlens' embedded runtime`);
@@ -606,6 +610,7 @@ export class Controller {
 
     /** New exports of a node: if they changed, its dependants are scheduled. */
     private setExports(node: RuntimeNode, exports: ReadonlyMap<string, Value>): void {
+        for (const v of exports.values()) this.options.redactor?.rememberValue(v);
         if (exportsEqual(node.exports, exports)) return;
         node.setExports(exports);
         if (!this.stopped && (this.graph.dependants.get(node.globalId)?.size ?? 0) > 0) this.updates.enqueue(node.globalId);
