@@ -16,6 +16,7 @@ import { packStage } from './pack.js';
 import { regexStage } from './regex.js';
 import { replaceStage } from './replace.js';
 import type { StageDefinition } from './stage.js';
+import { samplingStage } from './sampling.js';
 import { staticLabelsStage } from './static-labels.js';
 import { structuredMetadataStage } from './structured-metadata.js';
 import { templateStage } from './template.js';
@@ -38,6 +39,7 @@ export const STAGES: readonly StageDefinition[] = [
     packStage,
     regexStage,
     replaceStage,
+    samplingStage,
     staticLabelsStage,
     structuredMetadataStage,
     templateStage,
