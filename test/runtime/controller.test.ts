@@ -22,8 +22,7 @@ describe('refusal', () => {
         const config = `
 testcomponents.lifecycle "first" { value = 1 }
 
-loki.source.file "logs" {
-	targets    = []
+loki.source.journal "logs" {
 	forward_to = []
 }
 
@@ -44,7 +43,7 @@ m "x" { }
         expect(err).toBeInstanceOf(ConfigurationRefusedError);
         const message = (err as Error).message;
         expect(message).toContain("these components run on Grafana Alloy; they are not in flowlens' embedded runtime: ");
-        for (const name of ['beyla.ebpf', 'loki.source.file', 'pyroscope.scrape']) expect(message).toContain(name);
+        for (const name of ['beyla.ebpf', 'loki.source.journal', 'pyroscope.scrape']) expect(message).toContain(name);
         expect(message.split('\n')).toHaveLength(1);
         expect(LIFECYCLE).toEqual([]); // never half-started
     });
@@ -165,10 +164,10 @@ testcomponents.summation "s" {
         expect(bad.ok).toBe(false);
         expect(bad.error).toContain('component "testcomponents.count.missing.count" does not exist');
 
-        host.texts.set(`${ROOT}/main.alloy`, good + '\nloki.echo "x" { }\n');
+        host.texts.set(`${ROOT}/main.alloy`, good + '\nloki.source.journal "x" {\n\tforward_to = []\n}\n');
         const unsupported = await rt.reload();
         expect(unsupported.ok).toBe(false);
-        expect(unsupported.error).toContain("not in flowlens' embedded runtime: loki.echo");
+        expect(unsupported.error).toContain("not in flowlens' embedded runtime: loki.source.journal");
 
         // The old pipeline still runs.
         const before = exportNumber(rt, 'testcomponents.summation.s', 'last_added')!;

@@ -104,13 +104,13 @@ testcomponents.summation_receiver "r" {
 
     // A refused configuration: one error, nothing started.
     const bad = path.join(scratch.dir, 'bad.alloy');
-    fs.writeFileSync(bad, 'loki.source.file "x" {\n\ttargets    = []\n\tforward_to = []\n}\n');
+    fs.writeFileSync(bad, 'loki.source.journal "x" {\n\tforward_to = []\n}\n');
     const refused = await connection.sendRequest(RPC.run, { path: bad }).then(
         () => undefined,
         (e: unknown) => e as ResponseError<unknown>,
     );
     expect(refused?.code).toBe(RpcErrorCode.refused);
-    expect(refused?.message).toContain("not in flowlens' embedded runtime: loki.source.file");
+    expect(refused?.message).toContain("not in flowlens' embedded runtime: loki.source.journal");
 
     // Closing the connection ends the worker cleanly.
     child.proc.stdin!.end();
