@@ -109,7 +109,7 @@ describe('refusal before start', () => {
     it('refuses a configuration with nothing to run, partial or not', async () => {
         const none = 'logging {\n\tlevel = "info"\n}\n';
         expect((await refusal(startRuntime({ 'main.alloy': none }))).message).toBe('the configuration has no components: there is nothing to run');
-        const nothingRunnable = 'loki.source.file "a" {\n\ttargets    = []\n\tforward_to = []\n}\n';
+        const nothingRunnable = 'loki.source.journal "a" {\n\tforward_to = []\n}\n';
         expect((await refusal(startRuntime({ 'main.alloy': nothingRunnable }, { allowPartial: true }))).message).toContain('there is nothing to run');
     });
 });

@@ -76,15 +76,15 @@ describe('flowlens run', () => {
     });
 
     it('exits 1 when the configuration is refused, naming every missing component', () => {
-        const file = write('refused.alloy', 'loki.source.file "a" {\n\ttargets    = []\n\tforward_to = []\n}\n\nprometheus.exporter.unix "b" { }\n');
+        const file = write('refused.alloy', 'loki.source.journal "a" {\n\tforward_to = []\n}\n\nprometheus.exporter.unix "b" { }\n');
         const r = run([file]);
         expect(r.code).toBe(1);
-        expect(r.stderr).toContain("these components run on Grafana Alloy; they are not in flowlens' embedded runtime: loki.source.file");
+        expect(r.stderr).toContain("these components run on Grafana Alloy; they are not in flowlens' embedded runtime: loki.source.journal");
         expect(r.stderr).toContain('prometheus.exporter.unix');
     });
 
     it('--dry-run --json answers node by node and starts nothing; --allow-partial runs the rest', () => {
-        const file = write('partial.alloy', PIPELINE + '\nloki.source.file "a" {\n\ttargets    = []\n\tforward_to = []\n}\n');
+        const file = write('partial.alloy', PIPELINE + '\nloki.source.journal "a" {\n\tforward_to = []\n}\n');
         const dry = run(['--dry-run', '--json', file]);
         expect(dry.code).toBe(1);
         const report = JSON.parse(dry.stdout) as { runnable: boolean; nodes: Array<{ id: string; component: string; runnable: boolean; reason: string | null }> };
@@ -93,17 +93,17 @@ describe('flowlens run', () => {
             expect.arrayContaining([
                 ['testcomponents.pulse.p', true],
                 ['testcomponents.summation_receiver.r', true],
-                ['loki.source.file.a', false],
+                ['loki.source.journal.a', false],
             ]),
         );
-        expect(report.nodes.find((n) => n.id === 'loki.source.file.a')).toMatchObject({ component: 'loki.source.file', reason: expect.stringContaining('not implemented') });
+        expect(report.nodes.find((n) => n.id === 'loki.source.journal.a')).toMatchObject({ component: 'loki.source.journal', reason: expect.stringContaining('not implemented') });
         const text = run(['--dry-run', file]);
         expect(text.stdout).toContain('cannot run — 1 of 3 nodes cannot run');
         expect(run(['--json', file]).code).toBe(2);
         expect(run(['--dry-run', '--for', '1s', file]).code).toBe(2);
 
         const partial = run([file, '--allow-partial', '--for', '300ms']);
-        expect(partial.stdout).toContain('skipped loki.source.file.a');
+        expect(partial.stdout).toContain('skipped loki.source.journal.a');
     });
 
     it('exits 1 with a true summary when the endpoint hangs or refuses connections, and stops without waiting for it', async () => {
@@ -128,11 +128,11 @@ describe('flowlens run', () => {
     });
 
     it('a partial run lists the skipped nodes in the summary and exits 0 when the rest ran cleanly', () => {
-        const file = write('partial-clean.alloy', PIPELINE + '\nloki.source.file "a" {\n\ttargets    = []\n\tforward_to = []\n}\n');
+        const file = write('partial-clean.alloy', PIPELINE + '\nloki.source.journal "a" {\n\tforward_to = []\n}\n');
         const r = run([file, '--allow-partial', '--for', '500ms']);
         expect(r.code, r.stdout + r.stderr).toBe(0);
         expect(r.stdout).toMatch(/^ {2}components {2}2 \(1 node skipped\)$/m);
-        expect(r.stdout).toMatch(/^ {2}skipped {5}loki\.source\.file\.a: component not implemented/m);
+        expect(r.stdout).toMatch(/^ {2}skipped {5}loki\.source\.journal\.a: component not implemented/m);
     });
 
     it('runs for a while, pauses with a grace period, and prints state lines and a summary', () => {
