@@ -154,15 +154,17 @@ try {
   log('pause timeline:', JSON.stringify((await frame.locator('.timeline').innerText()).replace(/\s+/g, ' ')));
   await frame.locator('.status-line vscode-button', { hasText: 'Stop' }).first().click();
   await frame.locator('.state', { hasText: 'Stopped' }).waitFor({ timeout: 120000 });
-  await frame.locator('.flush-totals').filter({ hasText: /\d/ }).waitFor({ timeout: 30000 });
-  const totals = (await frame.locator('.flush-totals').innerText()).replace(/\s+/g, ' ');
-  log('flush totals:', JSON.stringify(totals));
   // Every span the runtime wrote, including those of the start and the final flush, is in the log.
   const spans = fs.existsSync(spansFile)
     ? fs.readFileSync(spansFile, 'utf8').split('\n').filter(Boolean)
       .reduce((n, line) => n + JSON.parse(line).resourceSpans.reduce((m, rs) => m + rs.scopeSpans.reduce((k, ss) => k + ss.spans.length, 0), 0), 0)
     : 0;
   log(`spans file: ${spans} spans`);
+  // The final flush's message may reach the panel just after the Stopped state: wait for the total
+  // to show the file's count (or fail with what it shows after 30 s).
+  await frame.locator('.flush-totals').filter({ hasText: `${spans.toLocaleString('en-US')} spans exported` }).waitFor({ timeout: 30000 }).catch(() => undefined);
+  const totals = (await frame.locator('.flush-totals').innerText()).replace(/\s+/g, ' ');
+  log('flush totals:', JSON.stringify(totals));
   const shown = Number(/([\d,]+) spans exported/.exec(totals)?.[1].replace(/,/g, ''));
   check(spans > 0 && shown === spans, `the panel shows ${shown} spans exported, the spans file holds ${spans}`);
 
