@@ -10,7 +10,7 @@ import type { LangiumDocument, LangiumDocuments } from 'langium';
 import type { LangiumSharedServices } from 'langium/lsp';
 import { URI } from 'vscode-uri';
 import { type Analysis, analyzeConfiguration } from '../../language/analysis/analyze.js';
-import { type AnalysisOptions, DEFAULT_OPTIONS } from '../../language/analysis/options.js';
+import type { AnalysisOptions } from '../../language/analysis/options.js';
 import type { Diagnostic } from '../../language/diagnostic.js';
 import { dialectForPath } from '../../language/catalog/catalog.js';
 import { DiskFileHost, type FileHost } from '../../language/model/host.js';
@@ -78,7 +78,8 @@ export class AlloyWorkspace {
     /** The files workspace documents load as modules by literal filenames, as of the last analyses. */
     private moduleTargets = new Set<string>();
     private readonly targetsOf = new WeakMap<ParsedFile, string[]>();
-    private options: AnalysisOptions = DEFAULT_OPTIONS;
+    // Until the client sends settings, the defaults of empty settings (Alloy's: generally-available), as the CLI.
+    private options: AnalysisOptions = settingsToOptions({});
     /** The first workspace folder, for `${workspaceFolder}` in settings. */
     private workspaceFolder?: string;
 
