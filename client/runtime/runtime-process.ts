@@ -7,6 +7,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import {
     createMessageConnection,
     type MessageConnection,
+    ErrorCodes,
+    ResponseError,
     StreamMessageReader,
     StreamMessageWriter,
 } from 'vscode-jsonrpc/node';
@@ -50,6 +52,13 @@ export function describeExit(exit: ExitInfo): string {
     if (exit.signal) return `was killed by ${exit.signal}`;
     return `exited with code ${exit.code}`;
 }
+
+/** Errors vscode-jsonrpc raises itself when the connection, not the worker, failed. */
+const TRANSPORT_ERROR_CODES: ReadonlySet<number> = new Set([
+    ErrorCodes.MessageWriteError,
+    ErrorCodes.PendingResponseRejected,
+    ErrorCodes.ConnectionInactive,
+]);
 
 /** Lines of stderr kept to explain a crash. */
 const STDERR_TAIL_LINES = 20;
@@ -143,9 +152,14 @@ export class RuntimeProcess {
         try {
             return await Promise.race([this.connection.sendRequest<R>(method, params), timeout, exit]);
         } catch (e) {
-            // Disposing the connection on exit rejects pending requests with a generic error; name the cause.
-            if (this.exitInfo && !(e instanceof ProcessExitedError)) throw new ProcessExitedError(this.exitInfo);
-            throw e;
+            if (e instanceof ProcessExitedError || e instanceof RequestTimeoutError) throw e;
+            if (this.exitInfo) throw new ProcessExitedError(this.exitInfo);
+            if (e instanceof ResponseError && !TRANSPORT_ERROR_CODES.has(e.code)) throw e;
+            // A transport error: a write to a worker that just died fails with EPIPE before its
+            // 'exit' event arrives. The cause is the exit: wait for it (still bounded by the
+            // request's timeout) and name it.
+            const info = await Promise.race([this.exited, timeout]);
+            throw new ProcessExitedError(info);
         } finally {
             clearTimeout(timer);
         }

@@ -6,12 +6,21 @@
 //   exit-at-start   exits with code 1 before answering anything
 //   hang-on-stop    never answers flowlens/stop and ignores SIGTERM (needs SIGKILL); it sends
 //                   `fake/ready` once that handler is installed, so a test signals only then
+//   closed-stdin    closes its end of stdin, sends `fake/ready` and stays until killed: every
+//                   request written to it fails with EPIPE while it is still alive
 // The SIGTERM handler goes in before anything is loaded: under load, loading vscode-jsonrpc alone
 // can take longer than a test waits before it signals.
 const mode = process.env.FAKE_WORKER_MODE || 'ok';
 if (mode === 'hang-on-stop') process.on('SIGTERM', () => undefined);
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter, ResponseError } = require('vscode-jsonrpc/node');
 
+if (mode === 'closed-stdin') {
+    process.stdin.destroy();
+    require('node:fs').closeSync(0);
+    process.stdout.write(`Content-Length: 40\r\n\r\n{"jsonrpc":"2.0","method":"fake/ready"}\n`);
+    setInterval(() => undefined, 1000);
+    return;
+}
 if (mode === 'exit-at-start') {
     process.stderr.write('fake worker: cannot start\n');
     process.exit(1);

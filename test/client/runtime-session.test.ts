@@ -123,6 +123,16 @@ describe('RuntimeProcess', () => {
         await expect(pending).rejects.toThrow('the runtime process was killed by SIGKILL');
     });
 
+    it('names the exit, not the broken pipe, when the write to a dying worker fails', async () => {
+        // A worker killed just after a request is sent can break the pipe before its 'exit' event
+        // arrives; this fake breaks it while alive, so the order is certain.
+        const proc = startFake('closed-stdin');
+        await readyOf(proc);
+        const pending = proc.request('flowlens/stop', { reason: 'x' }, 10_000);
+        process.kill(proc.pid!, 'SIGKILL');
+        await expect(pending).rejects.toThrow('the runtime process was killed by SIGKILL');
+    });
+
     it('escalates to SIGKILL when SIGTERM is ignored', async () => {
         const proc = startFake('hang-on-stop');
         await readyOf(proc);
