@@ -1,7 +1,7 @@
 // Forwarding to several downstream receivers/consumers without adding an async
 // hop when none of them is asynchronous (hot path: relabel → remote_write).
 
-import type { LogsReceiver, MetricsReceiver, TracesConsumer } from '../component.js';
+import type { ComponentContext, LogsReceiver, MetricsReceiver, TracesConsumer } from '../component.js';
 import type { LogEntry } from '../protocols/log-entry.js';
 import type { Sample } from '../protocols/labels.js';
 import type { TraceBatch } from '../protocols/otlp-json.js';
@@ -53,6 +53,44 @@ export function forwardTraces(consumers: readonly TracesConsumer[], batch: Trace
 export function forwardEntries(receivers: readonly LogsReceiver[], entries: readonly LogEntry[]): void | Promise<void> {
     if (entries.length === 0 || receivers.length === 0) return;
     return fanout(receivers, (r) => r.appendEntries(entries));
+}
+
+/**
+ * Counts what a component forwards to its downstream: `countOut` once the call was made, an error
+ * when it throws or its promise rejects, and the items in flight until that promise settles (what
+ * `pending()` reports, so a stop drains them).
+ */
+export class CountedForward {
+    private inFlight = 0;
+
+    constructor(private readonly ctx: Pick<ComponentContext, 'countOut' | 'countError'>) {}
+
+    get pending(): number {
+        return this.inFlight;
+    }
+
+    send(count: number, forward: () => void | Promise<void>): void | Promise<void> {
+        let result: void | Promise<void>;
+        try {
+            result = forward();
+        } catch (e) {
+            this.ctx.countError();
+            throw e;
+        }
+        this.ctx.countOut(count);
+        if (result === undefined) return;
+        this.inFlight += count;
+        return result.then(
+            () => {
+                this.inFlight -= count;
+            },
+            (e: unknown) => {
+                this.inFlight -= count;
+                this.ctx.countError();
+                throw e;
+            },
+        );
+    }
 }
 
 export function errorMessage(e: unknown): string {

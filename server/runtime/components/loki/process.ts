@@ -6,7 +6,7 @@ import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, Lo
 import { LOGS_RECEIVER_TYPE } from '../../component.js';
 import type { LogEntry } from '../../protocols/log-entry.js';
 import { Args, attr, isLogsReceiver, schema } from '../decode.js';
-import { errorMessage, forwardEntries } from '../fanout.js';
+import { CountedForward, errorMessage, forwardEntries } from '../fanout.js';
 import { type MetricSpec, InstanceMetrics, type CounterHandle } from '../metrics.js';
 import { STAGE_BLOCKS, buildPipeline, checkStages } from './process/pipeline.js';
 import type { Pipeline, PipelineEntry } from './process/stage.js';
@@ -42,7 +42,7 @@ class LokiProcess implements Component {
     private readonly dropCounters = new Map<string, CounterHandle>();
     /** Entries leaving the pipeline during the current append; undefined outside one (timer releases). */
     private collecting: LogEntry[] | undefined;
-    private inFlight = 0;
+    private readonly forwarded: CountedForward;
     private readonly receiver: LogsReceiver;
     private readonly sink = (e: PipelineEntry) => {
         const entry = toLogEntry(e);
@@ -51,6 +51,7 @@ class LokiProcess implements Component {
     };
 
     constructor(private readonly ctx: ComponentContext) {
+        this.forwarded = new CountedForward(ctx);
         this.metrics = new InstanceMetrics(ctx.registry, ctx.metricLabels);
         this.metrics.declare(DROPPED_LINES);
         this.receiver = { appendEntries: (entries) => this.append(entries) };
@@ -105,31 +106,11 @@ class LokiProcess implements Component {
 
     private forward(entries: LogEntry[]): void | Promise<void> {
         if (entries.length === 0 || this.forwardTo.length === 0) return;
-        let result: void | Promise<void>;
-        try {
-            result = forwardEntries(this.forwardTo, entries);
-        } catch (e) {
-            this.ctx.countError();
-            throw e;
-        }
-        this.ctx.countOut(entries.length);
-        if (result === undefined) return;
-        const count = entries.length;
-        this.inFlight += count;
-        return result.then(
-            () => {
-                this.inFlight -= count;
-            },
-            (e: unknown) => {
-                this.inFlight -= count;
-                this.ctx.countError();
-                throw e;
-            },
-        );
+        return this.forwarded.send(entries.length, () => forwardEntries(this.forwardTo, entries));
     }
 
     pending(): number {
-        return this.inFlight + (this.pipeline?.pending() ?? 0);
+        return this.forwarded.pending + (this.pipeline?.pending() ?? 0);
     }
 
     async flush(): Promise<void> {

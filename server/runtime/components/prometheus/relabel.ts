@@ -8,7 +8,7 @@ import { METRICS_RECEIVER_TYPE } from '../../component.js';
 import type { Sample } from '../../protocols/labels.js';
 import { Relabeler } from '../../protocols/relabel.js';
 import { Args, RULE_ATTRIBUTES, attr, block, isMetricsReceiver, schema } from '../decode.js';
-import { forwardSamples } from '../fanout.js';
+import { CountedForward, forwardSamples } from '../fanout.js';
 import { type CounterHandle, FORWARDED_SAMPLES, InstanceMetrics } from '../metrics.js';
 import { RulesExport } from '../relabel-rules.js';
 
@@ -36,7 +36,7 @@ class PrometheusRelabel implements Component {
     private readonly forwarded: CounterHandle;
     private readonly cacheHits: CounterHandle;
     private readonly cacheMisses: CounterHandle;
-    private inFlight = 0;
+    private readonly forwarding: CountedForward;
     private readonly receiver: MetricsReceiver;
     private readonly rulesExport = new RulesExport();
 
@@ -47,6 +47,7 @@ class PrometheusRelabel implements Component {
         this.cacheHits = this.metrics.counter({ name: 'alloy_prometheus_relabel_cache_hits', help: 'Total number of relabel results served from the cache.', type: 'counter' });
         this.cacheMisses = this.metrics.counter({ name: 'alloy_prometheus_relabel_cache_misses', help: 'Total number of label sets the rules were evaluated for.', type: 'counter' });
         this.forwarded = this.metrics.counter(FORWARDED_SAMPLES);
+        this.forwarding = new CountedForward(ctx);
         this.receiver = { appendSamples: (samples) => this.append(samples) };
     }
 
@@ -84,32 +85,13 @@ class PrometheusRelabel implements Component {
         this.cacheMisses.inc(relabeler.misses - misses0);
         if (out.length === 0) return;
         this.written.inc(out.length);
-        let result: void | Promise<void>;
-        try {
-            result = forwardSamples(this.forwardTo, out);
-        } catch (e) {
-            this.ctx.countError();
-            throw e;
-        }
-        this.ctx.countOut(out.length);
+        const result = this.forwarding.send(out.length, () => forwardSamples(this.forwardTo, out));
         this.forwarded.inc(out.length);
-        if (result === undefined) return;
-        const count = out.length;
-        this.inFlight += count;
-        return result.then(
-            () => {
-                this.inFlight -= count;
-            },
-            (e: unknown) => {
-                this.inFlight -= count;
-                this.ctx.countError();
-                throw e;
-            },
-        );
+        return result;
     }
 
     pending(): number {
-        return this.inFlight;
+        return this.forwarding.pending;
     }
 
     async stop(): Promise<void> {
