@@ -11,13 +11,14 @@ import {
     type PartialLangiumServices,
     type PartialLangiumSharedServices,
 } from 'langium/lsp';
-import type { Connection } from 'vscode-languageserver';
+import { type Connection, MessageType, ShowMessageNotification } from 'vscode-languageserver';
 import { AlloyGeneratedModule, AlloyGeneratedSharedModule } from '../../language/generated/module.js';
 import { AlloyParser } from './alloy-parser.js';
 import { AlloyWorkspace } from './alloy-workspace.js';
 import { AlloyCodeActionProvider } from './code-actions.js';
 import { AlloyCodeLensProvider } from './code-lens.js';
 import { AlloyCompletionProvider } from './completion.js';
+import { AlloyDocumentHighlightProvider } from './document-highlight.js';
 import { AlloyDocumentValidator } from './document-validator.js';
 import { AlloyDocumentSymbolProvider } from './document-symbols.js';
 import { FailureLog, failSoft } from './fail-soft.js';
@@ -52,6 +53,12 @@ export function logTo(connection: Connection | undefined): (message: string) => 
     return connection ? (m) => connection.console.error(m) : (m) => process.stderr.write(m + '\n');
 }
 
+/** A warning in the editor's window when there is a client, stderr otherwise. */
+function showWarning(connection: Connection | undefined): (message: string) => void {
+    // A notification (window/showMessage), not a request: there is nothing to answer.
+    return connection ? (m) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: m }) : (m) => process.stderr.write(m + '\n');
+}
+
 export const AlloyModule: Module<AlloyServices, PartialLangiumServices & AlloyAddedServices> = {
     alloy: {
         Workspace: (services) => new AlloyWorkspace(services.shared),
@@ -71,7 +78,8 @@ export const AlloyModule: Module<AlloyServices, PartialLangiumServices & AlloyAd
         DocumentValidator: (services) => soft(services, 'validation', new AlloyDocumentValidator(() => services.alloy.Workspace), () => []),
     },
     lsp: {
-        Formatter: (services) => soft(services, 'formatting', new AlloyFormatter()),
+        Formatter: (services) => soft(services, 'formatting', new AlloyFormatter(showWarning(services.shared.lsp.Connection))),
+        DocumentHighlightProvider: (services) => soft(services, 'document highlight', new AlloyDocumentHighlightProvider(() => services.alloy.Workspace)),
         DocumentSymbolProvider: (services) => soft(services, 'outline', new AlloyDocumentSymbolProvider()),
         FoldingRangeProvider: (services) => soft(services, 'folding', new AlloyFoldingRangeProvider()),
         SemanticTokenProvider: (services) => soft(services, 'semantic tokens', new AlloySemanticTokenProvider()),

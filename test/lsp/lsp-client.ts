@@ -20,6 +20,8 @@ export class LspClient {
     private settings: unknown = null;
     /** window/logMessage notifications (errors are type 1). */
     readonly logs: Array<{ type: number; message: string }> = [];
+    /** window/showMessage notifications. */
+    readonly messages: Array<{ type: number; message: string }> = [];
     /** Resolves when the server process exits. */
     readonly exited: Promise<void>;
 
@@ -41,6 +43,9 @@ export class LspClient {
         });
         this.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
             this.logs.push(p);
+        });
+        this.connection.onNotification('window/showMessage', (p: { type: number; message: string }) => {
+            this.messages.push(p);
         });
         // The server asks for configuration and registers capabilities; answer politely.
         this.connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => this.settings));
