@@ -48,9 +48,10 @@ async function startProcess(bin: string, port: number, args: string[], readyPath
     };
 }
 
-export async function startNodeExporter(): Promise<Peer> {
+/** node_exporter with its default collectors, or with the collector flags given. */
+export async function startNodeExporter(flags: readonly string[] = []): Promise<Peer> {
     const port = await freePort();
-    return startProcess(NODE_EXPORTER, port, [`--web.listen-address=127.0.0.1:${port}`], '/metrics');
+    return startProcess(NODE_EXPORTER, port, [`--web.listen-address=127.0.0.1:${port}`, ...flags], '/metrics');
 }
 
 export interface ScrapeJob {

@@ -49,17 +49,17 @@ describe('run --dry-run (Runtime.dryRun)', () => {
         const report = await dryRun(`
 testcomponents.lifecycle "a" { value = 1 }
 
-prometheus.exporter.unix "host" { }
+prometheus.exporter.process "host" { }
 
 testcomponents.passthrough "p" {
-	input = prometheus.exporter.unix.host.targets
+	input = prometheus.exporter.process.host.targets
 }
 `);
         expect(report.runnable).toBe(false);
         const byId = Object.fromEntries(report.nodes.map((n) => [n.id, n]));
         expect(byId['testcomponents.lifecycle.a']).toEqual({ id: 'testcomponents.lifecycle.a', component: 'testcomponents.lifecycle', runnable: true });
-        expect(byId['prometheus.exporter.unix.host']).toMatchObject({ runnable: false, reason: expect.stringContaining("component not implemented in flowlens' embedded runtime") });
-        expect(byId['testcomponents.passthrough.p']).toMatchObject({ runnable: false, reason: 'depends on prometheus.exporter.unix.host, which cannot run' });
+        expect(byId['prometheus.exporter.process.host']).toMatchObject({ runnable: false, reason: expect.stringContaining("component not implemented in flowlens' embedded runtime") });
+        expect(byId['testcomponents.passthrough.p']).toMatchObject({ runnable: false, reason: 'depends on prometheus.exporter.process.host, which cannot run' });
         expect(LIFECYCLE).toEqual(['create testcomponents.lifecycle.a', 'update testcomponents.lifecycle.a', 'stop testcomponents.lifecycle.a']);
     });
 

@@ -76,11 +76,11 @@ describe('flowlens run', () => {
     });
 
     it('exits 1 when the configuration is refused, naming every missing component', () => {
-        const file = write('refused.alloy', 'loki.source.journal "a" {\n\tforward_to = []\n}\n\nprometheus.exporter.unix "b" { }\n');
+        const file = write('refused.alloy', 'loki.source.journal "a" {\n\tforward_to = []\n}\n\nprometheus.exporter.process "b" { }\n');
         const r = run([file]);
         expect(r.code).toBe(1);
         expect(r.stderr).toContain("these components run on Grafana Alloy; they are not in flowlens' embedded runtime: loki.source.journal");
-        expect(r.stderr).toContain('prometheus.exporter.unix');
+        expect(r.stderr).toContain('prometheus.exporter.process');
     });
 
     it('--dry-run --json answers node by node and starts nothing; --allow-partial runs the rest', () => {

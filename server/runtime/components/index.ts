@@ -16,6 +16,7 @@ import { IGNORED as otlphttpIgnored, otelcolExporterOtlpHttp } from './otelcol/e
 import { IGNORED as batchIgnored, otelcolProcessorBatch } from './otelcol/processor-batch.js';
 import { IGNORED as otlpIgnored, otelcolReceiverOtlp } from './otelcol/receiver-otlp.js';
 import { prometheusExporterSelf } from './prometheus/exporter-self.js';
+import { prometheusExporterUnix } from './prometheus/exporter-unix/component.js';
 import { IGNORED as receiveHttpIgnored, prometheusReceiveHttp } from './prometheus/receive-http.js';
 import { prometheusRelabel } from './prometheus/relabel.js';
 import { IGNORED as remoteWriteIgnored, prometheusRemoteWrite } from './prometheus/remote-write.js';
@@ -36,6 +37,7 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     otelcolProcessorBatch,
     otelcolReceiverOtlp,
     prometheusExporterSelf,
+    prometheusExporterUnix,
     prometheusReceiveHttp,
     prometheusRelabel,
     prometheusRemoteWrite,

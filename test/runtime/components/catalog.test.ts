@@ -53,6 +53,7 @@ describe('BUILTIN_COMPONENTS agree with the alloy catalog', () => {
             'otelcol.processor.batch',
             'otelcol.receiver.otlp',
             'prometheus.exporter.self',
+            'prometheus.exporter.unix',
             'prometheus.receive_http',
             'prometheus.relabel',
             'prometheus.remote_write',
