@@ -2,6 +2,9 @@
 // (prometheus/, otelcol/, discovery/, local/, ...) like Alloy's internal/component tree.
 
 import type { ComponentDefinition } from '../component.js';
+import { discoveryDns } from './discovery/dns.js';
+import { discoveryFile } from './discovery/file.js';
+import { IGNORED as discoveryHttpIgnored, discoveryHttp } from './discovery/http.js';
 import { discoveryRelabel } from './discovery/relabel.js';
 import { localFile } from './local/file.js';
 import { localFileMatch } from './local/file-match.js';
@@ -23,6 +26,9 @@ import { IGNORED as remoteWriteIgnored, prometheusRemoteWrite } from './promethe
 import { IGNORED as scrapeIgnored, prometheusScrape } from './prometheus/scrape.js';
 
 export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
+    discoveryDns,
+    discoveryFile,
+    discoveryHttp,
     discoveryRelabel,
     localFile,
     localFileMatch,
@@ -50,6 +56,7 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
  * "... is not supported by flowlens' embedded runtime; it runs on Grafana Alloy".
  */
 export const IGNORED_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
+    'discovery.http': discoveryHttpIgnored,
     'loki.write': lokiWriteIgnored,
     'otelcol.exporter.debug': debugIgnored,
     'otelcol.exporter.otlphttp': otlphttpIgnored,

@@ -39,6 +39,9 @@ describe('BUILTIN_COMPONENTS agree with the alloy catalog', () => {
         const names = BUILTIN_COMPONENTS.map((d) => d.name);
         expect(new Set(names).size).toBe(names.length);
         expect([...names].sort()).toEqual([
+            'discovery.dns',
+            'discovery.file',
+            'discovery.http',
             'discovery.relabel',
             'local.file',
             'local.file_match',
