@@ -15,6 +15,12 @@ export const SECRET_MARK = '<secret>';
 /** Attributes whose value is a credential whatever its type (Alloy types them alloytypes.Secret). */
 const CREDENTIAL_ATTRIBUTES = new Set(['password', 'bearer_token', 'credentials', 'client_secret', 'secret_key', 'api_key', 'token', 'authorization']);
 
+/**
+ * Header names whose values are credentials (`headers = { "Authorization" = "Bearer …", "X-API-Key" = … }`
+ * of the OTLP exporters and loki.write: the collector keeps every header value opaque).
+ */
+const CREDENTIAL_HEADER = /auth|token|key|secret|passw|cookie|credential|session|signature/i;
+
 // scheme://userinfo@ — userinfo stops at the first character a URL's authority cannot hold before '@'.
 const URL_USERINFO = /\b([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/g;
 
@@ -33,6 +39,7 @@ export class Redactor {
     rememberBody(body: ArgumentBody): void {
         for (const [name, v] of body.attributes) {
             if (CREDENTIAL_ATTRIBUTES.has(name) && (v.kind === 'string' || v.kind === 'secret')) this.add(v.value);
+            else if (name === 'headers' && v.kind === 'object') this.rememberHeaders(v.fields);
             else if (v.kind === 'string') this.rememberUrlUserinfo(v.value);
             else this.rememberValue(v);
         }
@@ -56,6 +63,18 @@ export class Redactor {
             const password = decode(userinfo.slice(colon + 1));
             this.add(password);
             this.rememberBasic(user, password);
+        }
+    }
+
+    private rememberHeaders(headers: ReadonlyMap<string, Value>): void {
+        for (const [header, v] of headers) {
+            if (v.kind === 'secret') this.add(v.value);
+            else if (v.kind === 'string' && CREDENTIAL_HEADER.test(header)) {
+                this.add(v.value);
+                // `Bearer <token>`, `Basic <base64>`: the credential alone may show up too.
+                const scheme = /^[A-Za-z][\w-]*\s+(\S+)$/.exec(v.value);
+                if (scheme) this.add(scheme[1]);
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import { lokiSourceApi } from './loki/source-api.js';
 import { lokiSourceFile } from './loki/source-file.js';
 import { IGNORED as lokiWriteIgnored, lokiWrite } from './loki/write.js';
 import { IGNORED as debugIgnored, otelcolExporterDebug } from './otelcol/exporter-debug.js';
+import { IGNORED as otlpExporterIgnored, otelcolExporterOtlp } from './otelcol/exporter-otlp.js';
 import { IGNORED as otlphttpIgnored, otelcolExporterOtlpHttp } from './otelcol/exporter-otlphttp.js';
 import { IGNORED as batchIgnored, otelcolProcessorBatch } from './otelcol/processor-batch.js';
 import { IGNORED as otlpIgnored, otelcolReceiverOtlp } from './otelcol/receiver-otlp.js';
@@ -39,6 +40,7 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     lokiSourceFile,
     lokiWrite,
     otelcolExporterDebug,
+    otelcolExporterOtlp,
     otelcolExporterOtlpHttp,
     otelcolProcessorBatch,
     otelcolReceiverOtlp,
@@ -59,6 +61,7 @@ export const IGNORED_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
     'discovery.http': discoveryHttpIgnored,
     'loki.write': lokiWriteIgnored,
     'otelcol.exporter.debug': debugIgnored,
+    'otelcol.exporter.otlp': otlpExporterIgnored,
     'otelcol.exporter.otlphttp': otlphttpIgnored,
     'otelcol.processor.batch': batchIgnored,
     'otelcol.receiver.otlp': otlpIgnored,

@@ -52,6 +52,7 @@ describe('BUILTIN_COMPONENTS agree with the alloy catalog', () => {
             'loki.source.file',
             'loki.write',
             'otelcol.exporter.debug',
+            'otelcol.exporter.otlp',
             'otelcol.exporter.otlphttp',
             'otelcol.processor.batch',
             'otelcol.receiver.otlp',

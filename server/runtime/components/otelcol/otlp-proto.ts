@@ -64,6 +64,7 @@ message RpcStatus { int32 code = 1; string message = 2; }
 
 const root = protobuf.parse(OTLP_TRACE_PROTO).root;
 const Request = root.lookupType('flowlens.otlp.ExportTraceServiceRequest');
+const Response = root.lookupType('flowlens.otlp.ExportTraceServiceResponse');
 const RpcStatus = root.lookupType('flowlens.otlp.RpcStatus');
 
 export const OTLP_PROTOBUF_CONTENT_TYPE = 'application/x-protobuf';
@@ -114,6 +115,17 @@ export function encodeExportTraceRequestProto(batch: TraceBatch): Uint8Array {
     const json = encodeExportTraceRequest(batch) as unknown as Json;
     mapIds(json, hexToBase64);
     return Request.encode(Request.fromObject(json)).finish();
+}
+
+/** An ExportTraceServiceResponse: empty, or a partial success (spans the peer rejected, and why). */
+export function encodeExportTraceResponse(partial?: { rejectedSpans: number; errorMessage: string }): Uint8Array {
+    return Response.encode(Response.fromObject(partial ? { partialSuccess: partial } : {})).finish();
+}
+
+export function decodeExportTraceResponse(bytes: Uint8Array): { rejectedSpans: number; errorMessage: string } | undefined {
+    const o = Response.toObject(Response.decode(bytes), { longs: Number }) as { partialSuccess?: { rejectedSpans?: number; errorMessage?: string } };
+    if (o.partialSuccess === undefined) return undefined;
+    return { rejectedSpans: o.partialSuccess.rejectedSpans ?? 0, errorMessage: o.partialSuccess.errorMessage ?? '' };
 }
 
 /** A google.rpc.Status body for protobuf error responses. */
