@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPLEMENTED } from '../../server/runtime/components/prometheus/exporter-unix/collectors.js';
 import { prometheusExporterUnix } from '../../server/runtime/components/prometheus/exporter-unix/component.js';
 import { body, startComponent, stopAll } from '../runtime/components/harness.js';
-import { type FamilyShape, familiesOf } from '../runtime/components/exporter-unix/families.js';
+import { type FamilyShape, exportedTarget, familiesOf } from '../runtime/components/exporter-unix/families.js';
 import { type Peer, startNodeExporter } from './peers.js';
 
 const BIN = 'prometheus-node-exporter';
@@ -47,9 +47,7 @@ describe.skipIf(missing !== undefined)('prometheus.exporter.unix against node_ex
         // node_exporter's defaults that differ from Alloy's are set to Alloy's.
         peer = await startNodeExporter(['--collector.disable-defaults', ...IMPLEMENTED.map((c) => `--collector.${c}`), '--no-collector.cpu.guest', '--no-collector.netdev.netlink', '--collector.netdev.device-exclude=']);
         const r = await startComponent(prometheusExporterUnix, body({ set_collectors: [...IMPLEMENTED] }));
-        const target = r.ctx.exports!.targets;
-        if (target.kind !== 'array' || target.items[0].kind !== 'object') throw new Error('no target exported');
-        const field = (k: string) => (target.items[0] as { fields: Map<string, { value: string }> }).fields.get(k)!.value;
+        const field = exportedTarget(r.ctx.exports!.targets);
         const [oursText, theirsText] = await Promise.all([fetch(`http://${field('__address__')}${field('__metrics_path__')}`).then((res) => res.text()), fetch(`${peer.url}/metrics`).then((res) => res.text())]);
         ours = familiesOf(oursText);
         theirs = new Map([...familiesOf(theirsText)].filter(([n]) => n.startsWith('node_')));
