@@ -25,6 +25,8 @@ import { IGNORED as receiveHttpIgnored, prometheusReceiveHttp } from './promethe
 import { prometheusRelabel } from './prometheus/relabel.js';
 import { IGNORED as remoteWriteIgnored, prometheusRemoteWrite } from './prometheus/remote-write.js';
 import { IGNORED as scrapeIgnored, prometheusScrape } from './prometheus/scrape.js';
+import { IGNORED as pyroscopeReceiveHttpIgnored, pyroscopeReceiveHttp } from './pyroscope/receive-http.js';
+import { IGNORED as pyroscopeWriteIgnored, pyroscopeWrite } from './pyroscope/write.js';
 
 export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     discoveryDns,
@@ -50,6 +52,8 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     prometheusRelabel,
     prometheusRemoteWrite,
     prometheusScrape,
+    pyroscopeReceiveHttp,
+    pyroscopeWrite,
 ];
 
 /**
@@ -68,6 +72,8 @@ export const IGNORED_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
     'prometheus.receive_http': receiveHttpIgnored,
     'prometheus.remote_write': remoteWriteIgnored,
     'prometheus.scrape': scrapeIgnored,
+    'pyroscope.receive_http': pyroscopeReceiveHttpIgnored,
+    'pyroscope.write': pyroscopeWriteIgnored,
 };
 
 export { SELF_SCRAPE_ADDRESS } from './prometheus/exporter-self.js';

@@ -62,6 +62,8 @@ describe('BUILTIN_COMPONENTS agree with the alloy catalog', () => {
             'prometheus.relabel',
             'prometheus.remote_write',
             'prometheus.scrape',
+            'pyroscope.receive_http',
+            'pyroscope.write',
         ]);
     });
 
