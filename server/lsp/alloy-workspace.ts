@@ -150,15 +150,29 @@ export class AlloyWorkspace {
      * created (absolute path → text); nothing is written. Undefined for a
      * configuration the workspace does not hold.
      */
-    analysisWith(analysis: Analysis, texts: ReadonlyMap<string, string>): Analysis | undefined {
+    analysisWith(analysis: Analysis, texts: ReadonlyMap<string, string>, options: AnalysisOptions = this.options): Analysis | undefined {
         const [key, checked] = [...this.analyses].find(([, c]) => c.analysis === analysis) ?? [];
         if (key === undefined || !checked) return undefined;
         const host = new OverlayFileHost(this.host, texts);
         if (checked.kind === 'module') {
             const file = host.file(key);
-            return file && analyzeConfiguration([file], host, this.options, path.dirname(key), isModuleOnly(file) ? 'flow-module' : 'root');
+            return file && analyzeConfiguration([file], host, options, path.dirname(key), isModuleOnly(file) ? 'flow-module' : 'root');
         }
-        return analyzeConfiguration(directoryConfigurations(key, host, this.moduleTargets).root, host, this.options, key);
+        return analyzeConfiguration(directoryConfigurations(key, host, this.moduleTargets).root, host, options, key);
+    }
+
+    /** The first workspace folder, if the client opened one. */
+    get folder(): string | undefined {
+        return this.workspaceFolder;
+    }
+
+    /** The configuration files of the workspace with this base name, sorted. */
+    configFilesNamed(baseName: string): string[] {
+        return this.shared.workspace.LangiumDocuments.all
+            .filter((d) => d.uri.scheme === 'file' && path.basename(d.uri.fsPath) === baseName)
+            .map((d) => d.uri.fsPath)
+            .toArray()
+            .sort();
     }
 
     /** Diagnostics of one file, from every configuration that includes it. */

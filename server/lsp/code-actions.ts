@@ -1,5 +1,6 @@
 // Quick fixes: each diagnostic's fixes, computed by the analysis (the same the
-// CLI offers under `fixes` and applies with --fix).
+// CLI offers under `fixes` and applies with --fix), and the editor's own: a
+// path mapping for a module file missing at an absolute path.
 
 import type { LangiumDocument } from 'langium';
 import type { CodeActionProvider } from 'langium/lsp';
@@ -7,6 +8,7 @@ import { type CodeAction, CodeActionKind, type CodeActionParams } from 'vscode-l
 import type { Fix } from '../../language/diagnostic.js';
 import type { AlloyWorkspace } from './alloy-workspace.js';
 import { workspaceEdit } from './editor-context.js';
+import { pathMappingFixes } from './path-mapping-fix.js';
 
 export class AlloyCodeActionProvider implements CodeActionProvider {
     constructor(private readonly workspace: () => AlloyWorkspace) {}
@@ -27,6 +29,7 @@ export class AlloyCodeActionProvider implements CodeActionProvider {
                     edit: workspaceEdit(analyses, fix.edits, fix.creates),
                 });
             }
+            actions.push(...pathMappingFixes(this.workspace(), analysis, diagnostic));
         }
         return actions;
     }
