@@ -11,6 +11,7 @@
 // metric when its last instance closes.
 
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { type UncheckedSeries, type UncheckedSpec, uncheckedSeries } from './unchecked-metrics.js';
 
 export interface MetricSpec {
     readonly name: string;
@@ -134,6 +135,7 @@ function labelKey(labels: Labels): string {
 export class InstanceMetrics {
     private readonly acquired = new Map<string, Shared>();
     private readonly series = new Map<string, { entry: Shared; labels: Labels }>();
+    private readonly uncheckedOwned: UncheckedSeries[] = [];
     private closed = false;
 
     constructor(
@@ -213,6 +215,24 @@ export class InstanceMetrics {
         };
     }
 
+    /** This instance's share of a family whose series have varying label sets (stage.metrics); closed with the instance. */
+    unchecked(spec: UncheckedSpec): UncheckedSeries {
+        if (this.closed) throw new Error(`metrics of ${this.base.component_id} are closed`);
+        const owned = uncheckedSeries(this.registry, spec, this.base);
+        this.uncheckedOwned.push(owned);
+        return owned;
+    }
+
+    /** Removes this instance's series of one metric (a reset: Go's CounterVec.Reset for this instance). */
+    resetSeries(spec: MetricSpec): void {
+        for (const [key, { entry, labels }] of this.series) {
+            if (entry.spec.name !== spec.name) continue;
+            entry.providers.delete(labelKey(labels));
+            entry.metric.remove(labels);
+            this.series.delete(key);
+        }
+    }
+
     /** Removes this instance's series and releases its metrics (unregistered when no instance uses them). */
     close(): void {
         if (this.closed) return;
@@ -226,6 +246,7 @@ export class InstanceMetrics {
             }
         }
         this.series.clear();
+        for (const owned of this.uncheckedOwned.splice(0)) owned.close();
         for (const entry of this.acquired.values()) release(this.registry, entry);
         this.acquired.clear();
     }

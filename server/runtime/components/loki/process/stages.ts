@@ -4,12 +4,15 @@ import { criStage } from './cri.js';
 import { decolorizeStage } from './decolorize.js';
 import { dockerStage } from './docker.js';
 import { dropStage } from './drop.js';
+import { eventLogMessageStage } from './eventlogmessage.js';
 import { jsonStage } from './json.js';
 import { labelDropStage } from './label-drop.js';
 import { labelKeepStage } from './label-keep.js';
 import { labelsStage } from './labels.js';
+import { limitStage } from './limit.js';
 import { logfmtStage } from './logfmt.js';
 import { matchStage } from './match.js';
+import { metricsStage } from './metrics.js';
 import { multilineStage } from './multiline.js';
 import { outputStage } from './output.js';
 import { packStage } from './pack.js';
@@ -28,12 +31,15 @@ export const STAGES: readonly StageDefinition[] = [
     decolorizeStage,
     dockerStage,
     dropStage,
+    eventLogMessageStage,
     jsonStage,
     labelDropStage,
     labelKeepStage,
     labelsStage,
+    limitStage,
     logfmtStage,
     matchStage,
+    metricsStage,
     multilineStage,
     outputStage,
     packStage,
