@@ -77,7 +77,12 @@ describe('alloy catalog: components', () => {
             type: 'duration',
             required: false,
             default: '"1m"',
+            goType: 'time.Duration',
         });
+        // The Go type that parses a string at load time: sizes, relabel regexps and actions.
+        expect(attribute(scrape, 'body_size_limit').goType).toBe('units.Base2Bytes');
+        expect(attribute(block(component(alloy, 'discovery.relabel'), 'rule'), 'regex').goType).toBe('relabel.Regexp');
+        expect(attribute(block(component(alloy, 'discovery.relabel'), 'rule'), 'action').goType).toBe('relabel.Action');
         expect(attribute(scrape, 'honor_labels').default).toBe('false');
         expect(blockNames(scrape)).toEqual(expect.arrayContaining(['authorization', 'basic_auth', 'clustering', 'oauth2', 'tls_config']));
         // Attributes of a block that comes from a shared fragment include.

@@ -18,6 +18,8 @@ import type { Evaluator } from './evaluator.js';
 import type { AnalysisOptions } from './options.js';
 import type { Reporter } from './reporter.js';
 import type { ModuleInfo, NodeInfo } from './semantic-model.js';
+import { unquoteString } from '../eval/evaluate-expression.js';
+import { decodeError } from '../values/decode-rules.js';
 import { certainTypeMismatch } from './types.js';
 
 export function checkBodies(
@@ -113,6 +115,7 @@ class BodyChecker {
                 }
                 const value = this.evaluate(file, s.value);
                 if (value) this.checkType(file, s.value, value, schema.type);
+                if (fromGo && schema.goType) this.checkDecode(file, s.value, schema.goType);
                 continue;
             }
             const schema = blocks.find((b) => b.name === s.name);
@@ -219,6 +222,19 @@ class BodyChecker {
         }
     }
 
+    /**
+     * A literal that Alloy's decoder parses at load time (a duration, a size, a regexp, a name from a
+     * fixed set): Go's error, after the literal as Alloy prints it, on the literal (syntax/vm makeDiagnostic).
+     */
+    private checkDecode(file: SourceFile, expr: Expression, goType: string): void {
+        const text = literalText(expr);
+        if (text === undefined) return;
+        const message = decodeError(goType, text);
+        if (message === undefined) return;
+        const cst = expr.$cstNode!;
+        this.report.add(file, cst.offset, cst.end, 'error', 'decode', `${cst.text} ${message}`);
+    }
+
     checkDeprecated(name: string, offset: number, file: SourceFile): void {
         if (file.dialect !== 'alloy' || this.options.dialect === 'river') return;
         const replacement = DEPRECATED_ALIASES[name];
@@ -234,6 +250,16 @@ class BodyChecker {
         this.report.add(file, start, end, severity, code, message);
     }
 
+}
+
+/**
+ * The string Alloy decodes from a literal: a string's value, or an integer's digits (Alloy
+ * converts numbers to strings where a string is expected). Undefined for anything else.
+ */
+function literalText(expr: Expression): string | undefined {
+    if (expr.$type === 'StringLiteral') return unquoteString(expr.value);
+    if (expr.$type === 'NumberLiteral' && /^\d+$/.test(expr.$cstNode!.text)) return expr.$cstNode!.text;
+    return undefined;
 }
 
 export interface ArgumentInfo {

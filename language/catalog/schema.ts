@@ -21,6 +21,12 @@ export interface AttributeSchema {
     readonly default?: string;
     /** The accepted values, where the Go type names them as constants. */
     readonly enum?: readonly string[];
+    /**
+     * The Go type Alloy decodes a string into at load time, where that type has parsing rules of
+     * its own: `time.Duration`, `model.Duration`, `units.Base2Bytes`, or a TextUnmarshaler of
+     * Alloy's tree as `package.Type` (`relabel.Regexp`, `relabel.Action`, `config.URL`).
+     */
+    readonly goType?: string;
 }
 
 export interface BlockSchema {

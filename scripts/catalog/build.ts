@@ -339,6 +339,7 @@ function orderAttribute(a: AttributeSchema): AttributeSchema {
         required: a.required,
         ...(a.default !== undefined ? { default: a.default } : {}),
         ...(a.enum !== undefined ? { enum: [...a.enum] } : {}),
+        ...(a.goType !== undefined ? { goType: a.goType } : {}),
     };
 }
 

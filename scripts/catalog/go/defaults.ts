@@ -4,6 +4,7 @@
 // `30 * time.Second`, lists of literals); anything computed is left out.
 
 import { type Declared, type GoFile, type GoSource, type Node, unquote } from './source.js';
+import { formatGoDuration } from '../../../language/values/go-duration.js';
 
 /** A composite literal's keyed fields, with the file its expressions are written in. */
 export class StructDefaults {
@@ -180,22 +181,9 @@ function evalNumber(source: GoSource, node: Node, file: GoFile, depth: number): 
     return undefined;
 }
 
-/** Go's time.Duration.String() minus zero parts: 90s → `1m30s`, 1m → `1m`, 500ms → `500ms`. */
+/** Go's time.Duration.String() minus zero parts: 90s → `1m30s`, 1m → `1m`, 1h → `1h`, 500ms → `500ms`. */
 export function formatDuration(ns: number): string {
-    if (ns === 0) return '0s';
-    const sign = ns < 0 ? '-' : '';
-    let rest = Math.abs(ns);
-    if (rest < 1e9) {
-        if (rest % 1e6 === 0) return `${sign}${rest / 1e6}ms`;
-        if (rest % 1e3 === 0) return `${sign}${rest / 1e3}µs`;
-        return `${sign}${rest}ns`;
-    }
-    const h = Math.floor(rest / 3600e9);
-    rest -= h * 3600e9;
-    const m = Math.floor(rest / 60e9);
-    rest -= m * 60e9;
-    const s = rest / 1e9;
-    return `${sign}${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+    return formatGoDuration(BigInt(Math.round(ns))).replace(/(\d)h0m(?=\d)/, '$1h').replace(/([hm])0s$/, '$1');
 }
 
 function formatLiteral(source: GoSource, node: Node, file: GoFile, alloyType: string, depth: number): string | undefined {

@@ -5,6 +5,7 @@
 
 import type { AttributeSchema, BlockSchema, ComponentSchema } from '../../../language/catalog/schema.js';
 import type { GoSchema } from './components.js';
+import { parseGoDuration, parseModelDuration } from '../../../language/values/go-duration.js';
 
 export interface Disagreement {
     readonly component: string;
@@ -99,14 +100,20 @@ export function normalizeType(type: string): string {
 
 function normalizeDefault(value: string): string {
     const v = value.trim().replace(/^`|`$/g, '');
-    const duration = /^"?((?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h|d|w|y))+)"?$/.exec(v);
-    if (duration) return String(durationNs(duration[1]));
+    const duration = durationNs(v.replace(/^"|"$/g, ''));
+    if (duration !== undefined) return String(duration);
     return v.replace(/\s+/g, '');
 }
 
-function durationNs(text: string): number {
-    const units: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86400e9, w: 604800e9, y: 31536000e9 };
-    let total = 0;
-    for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d|w|y)/g)) total += Number(m[1]) * units[m[2]];
-    return total;
+/** A default the docs write as a duration (Go's `1m30s` or Prometheus' `7d`), in nanoseconds. */
+function durationNs(text: string): bigint | undefined {
+    if (!/^[\d.]+[a-zµ]/.test(text)) return undefined;
+    for (const parse of [parseGoDuration, parseModelDuration]) {
+        try {
+            return parse(text);
+        } catch {
+            // not this syntax
+        }
+    }
+    return undefined;
 }

@@ -26,6 +26,13 @@ const KNOWN_TYPES: Readonly<Record<string, string>> = {
     'github.com/grafana/dskit/flagext.StringSlice': 'list(string)',
 };
 
+/** Types outside the tree that decode strings by rules of their own, by the name the catalog gives them. */
+const DECODED_TYPES: Readonly<Record<string, string>> = {
+    'time.Duration': 'time.Duration',
+    'github.com/prometheus/common/model.Duration': 'model.Duration',
+    'github.com/alecthomas/units.Base2Bytes': 'units.Base2Bytes',
+};
+
 const BASIC: Readonly<Record<string, string>> = {
     string: 'string',
     bool: 'bool',
@@ -135,7 +142,13 @@ export class StructResolver {
                     };
                     const literal = defaults?.literal(goName, attribute.type);
                     const values = this.enumValues(ref);
-                    out.attributes.push({ ...attribute, ...(literal !== undefined ? { default: literal } : {}), ...(values ? { enum: values } : {}) });
+                    const goType = this.decodedGoType(ref);
+                    out.attributes.push({
+                        ...attribute,
+                        ...(literal !== undefined ? { default: literal } : {}),
+                        ...(values ? { enum: values } : {}),
+                        ...(goType ? { goType } : {}),
+                    });
                     break;
                 }
                 case 'block':
@@ -196,6 +209,23 @@ export class StructResolver {
         const values = named.file.pkg.constants.get(name);
         if (!unmarshal || !values?.length || named.node.childForFieldName('type')?.text !== 'string') return undefined;
         return [...values];
+    }
+
+    /**
+     * The Go type that decodes a string attribute at load time with rules of its own: a duration
+     * (`time.Duration` or `model.Duration`, parsed differently), `units.Base2Bytes`, or a type of
+     * the tree that implements encoding.TextUnmarshaler (`relabel.Regexp`, `relabel.Action`, `config.URL`).
+     */
+    private decodedGoType(ref: TypeRef): string | undefined {
+        let current = ref;
+        while (current.node.type === 'pointer_type') current = { node: current.node.namedChildren[0]!, file: current.file };
+        const qualified = this.qualifiedName(current);
+        if (qualified && DECODED_TYPES[qualified]) return DECODED_TYPES[qualified];
+        const named = this.named(current);
+        if (!named) return undefined;
+        const typeName = named.node.childForFieldName('name')!.text;
+        if (!named.file.pkg.methods.get(typeName)?.has('UnmarshalText')) return undefined;
+        return `${named.file.pkg.importPath.split('/').pop()}.${typeName}`;
     }
 
     /**

@@ -12,6 +12,7 @@ import type { Value } from '../../../language/eval/value.js';
 import { loadCatalog } from '../../../language/catalog/catalog.js';
 import type { BlockSchema, ComponentSchema } from '../../../language/catalog/catalog.js';
 import type { ArgumentBody, ArgumentSchema, ArgumentSchemaEntry, LogsReceiver, MetricsReceiver, TracesConsumer } from '../component.js';
+import { formatGoDuration, goDurationMs } from '../../../language/values/go-duration.js';
 
 /** An invalid argument; the message names the argument. */
 export class ArgumentError extends Error {
@@ -63,65 +64,14 @@ export const RULE_ATTRIBUTES: readonly ArgumentSchemaEntry[] = [
 // Durations (Go's time.ParseDuration)
 // ---------------------------------------------------------------------------------------------
 
-const UNIT_MS: Readonly<Record<string, number>> = {
-    ns: 1e-6,
-    us: 1e-3,
-    'µs': 1e-3, // U+00B5 micro sign
-    'μs': 1e-3, // U+03BC Greek mu
-    ms: 1,
-    s: 1000,
-    m: 60_000,
-    h: 3_600_000,
-};
-
-/**
- * Parses a duration the way Go's `time.ParseDuration` does (`"15s"`, `"1m30s"`, `"500ms"`, `"1.5h"`,
- * `"-2s"`, `"0"`), returning milliseconds (fractions kept). Throws an Error on malformed input.
- */
+/** Milliseconds (fractions kept) of a duration as Go's `time.ParseDuration` reads it; throws Go's error. */
 export function parseDuration(text: string): number {
-    let s = text;
-    const orig = text;
-    let negative = false;
-    if (s !== '' && (s[0] === '-' || s[0] === '+')) {
-        negative = s[0] === '-';
-        s = s.slice(1);
-    }
-    if (s === '0') return 0;
-    if (s === '') throw new Error(`invalid duration ${JSON.stringify(orig)}`);
-    let total = 0;
-    while (s !== '') {
-        const m = /^(\d*)(?:\.(\d*))?/.exec(s)!;
-        const intPart = m[1];
-        const fracPart = m[2];
-        if (intPart === '' && (fracPart === undefined || fracPart === '')) {
-            throw new Error(`invalid duration ${JSON.stringify(orig)}`);
-        }
-        s = s.slice(m[0].length);
-        const u = /^[^\d.]+/.exec(s);
-        if (u === null) throw new Error(`missing unit in duration ${JSON.stringify(orig)}`);
-        const unit = u[0];
-        const factor = UNIT_MS[unit];
-        if (factor === undefined) throw new Error(`unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(orig)}`);
-        s = s.slice(unit.length);
-        total += Number(`${intPart || '0'}.${fracPart || '0'}`) * factor;
-    }
-    if (!Number.isFinite(total)) throw new Error(`invalid duration ${JSON.stringify(orig)}`);
-    return negative ? -total : total;
+    return goDurationMs(text);
 }
 
-/** Formats milliseconds like Go's Duration.String() for the common cases (`1m30s`, `500ms`, `0s`). */
+/** Formats milliseconds as Go's Duration.String() (`1m30s`, `500ms`, `1h0m0s`, `0s`). */
 export function formatDuration(ms: number): string {
-    if (ms === 0) return '0s';
-    if (Math.abs(ms) < 1000) return `${ms}ms`;
-    let rest = Math.round(ms);
-    const sign = rest < 0 ? '-' : '';
-    rest = Math.abs(rest);
-    const h = Math.floor(rest / 3_600_000);
-    rest -= h * 3_600_000;
-    const m = Math.floor(rest / 60_000);
-    rest -= m * 60_000;
-    const sec = rest / 1000;
-    return `${sign}${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${sec}s`;
+    return formatGoDuration(BigInt(Math.round(ms * 1e6)));
 }
 
 // ---------------------------------------------------------------------------------------------
