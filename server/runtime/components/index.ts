@@ -5,6 +5,7 @@ import type { ComponentDefinition } from '../component.js';
 import { discoveryDns } from './discovery/dns.js';
 import { discoveryFile } from './discovery/file.js';
 import { IGNORED as discoveryHttpIgnored, discoveryHttp } from './discovery/http.js';
+import { IGNORED as discoveryKubernetesIgnored, discoveryKubernetes } from './discovery/kubernetes.js';
 import { discoveryRelabel } from './discovery/relabel.js';
 import { localFile } from './local/file.js';
 import { localFileMatch } from './local/file-match.js';
@@ -32,6 +33,7 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     discoveryDns,
     discoveryFile,
     discoveryHttp,
+    discoveryKubernetes,
     discoveryRelabel,
     localFile,
     localFileMatch,
@@ -63,6 +65,7 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
  */
 export const IGNORED_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
     'discovery.http': discoveryHttpIgnored,
+    'discovery.kubernetes': discoveryKubernetesIgnored,
     'loki.write': lokiWriteIgnored,
     'otelcol.exporter.debug': debugIgnored,
     'otelcol.exporter.otlp': otlpExporterIgnored,

@@ -42,6 +42,7 @@ describe('BUILTIN_COMPONENTS agree with the alloy catalog', () => {
             'discovery.dns',
             'discovery.file',
             'discovery.http',
+            'discovery.kubernetes',
             'discovery.relabel',
             'local.file',
             'local.file_match',
