@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchSyntax } from './bench/syntax.js';
 import { benchEdit, benchLongEditing } from './bench/edit.js';
+import { benchExporterUnix } from './bench/exporter-unix.js';
 import { benchRuntime } from './bench/runtime.js';
 import { benchStartup } from './bench/startup.js';
 import { benchWorkspace } from './bench/workspace.js';
@@ -17,6 +18,7 @@ const sections: Array<[string, string, () => string | Promise<string>]> = [
     ['edit', 'Language server editing one large document (over LSP)', benchEdit],
     ['memory', 'Language server memory over long editing (over LSP)', benchLongEditing],
     ['runtime', 'Pipeline runtime on loopback', benchRuntime],
+    ['exporter-unix', 'prometheus.exporter.unix: one collection of the host', benchExporterUnix],
 ];
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
