@@ -133,14 +133,13 @@ describe('otelcol.receiver.otlp', () => {
         expect(big.status).toBe(413);
     });
 
-    it('refuses gRPC, metrics/logs outputs and TLS; starts no server without an http block', async () => {
+    it('refuses metrics/logs outputs and TLS; starts no server without an http or grpc block', async () => {
         const sink = traceSink();
-        await expect(startComponent(otelcolReceiverOtlp, body({}, { grpc: body({}), output: body({ traces: [sink.value] }) }))).rejects.toThrow(`block "grpc" is not supported by flowlens' embedded runtime; it runs on Grafana Alloy`);
         await expect(startComponent(otelcolReceiverOtlp, body({}, { http: body({ endpoint: '127.0.0.1:0' }), output: body({ metrics: [sink.value] }) }))).rejects.toThrow('output > metrics: flowlens\' embedded runtime handles traces only');
         await expect(startComponent(otelcolReceiverOtlp, body({}, { http: body({ endpoint: '127.0.0.1:0' }, { tls: body({}) }), output: body({}) }))).rejects.toThrow(/block "http > tls" is not supported/);
         const r = await startComponent(otelcolReceiverOtlp, body({}, { output: body({ traces: [sink.value] }) }), { label: 'nohttp' });
         expect((r.component as unknown as { url?: string }).url).toBeUndefined();
-        expect(r.ctx.health.message).toContain('no http block');
+        expect(r.ctx.health.message).toContain('no http or grpc block');
     });
 
     it('defaults to ctx.defaultHost:4318', async () => {

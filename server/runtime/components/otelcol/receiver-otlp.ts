@@ -1,4 +1,4 @@
-// otelcol.receiver.otlp: OTLP/HTTP receiver for traces (protobuf and JSON encodings).
+// otelcol.receiver.otlp: OTLP receiver for traces, over HTTP (protobuf and JSON encodings) and gRPC.
 //
 // POST <traces_url_path> (default /v1/traces) with Content-Type application/x-protobuf or
 // application/json (optionally gzip or deflate encoded) → TraceBatch → every consumer in
@@ -7,14 +7,19 @@
 // JSON) for a malformed or invalid request (the server keeps serving); 415 for other content types;
 // 503 with Retry-After while the pipeline is paused or when a consumer fails (OTLP clients retry).
 // The server binds to `ctx.defaultHost` (127.0.0.1) unless `http { endpoint = ... }` names a host.
-// Without an `http` block no server is started, as in Alloy. gRPC is not implemented (refused).
+// `grpc { ... }` serves TraceService/Export (otlp-grpc-server.ts, default ctx.defaultHost:4317) into
+// the same consumers: INVALID_ARGUMENT for a malformed request, UNAVAILABLE while paused or when a
+// consumer fails (as the collector's receiver: clients retry). Without an `http` or `grpc` block
+// that protocol is not served, as in Alloy.
 
 import type http from 'node:http';
 import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, TracesConsumer } from '../../component.js';
 import { TRACES_CONSUMER_TYPE } from '../../component.js';
-import { OtlpError, parseExportTraceRequest, spanCount } from '../../protocols/otlp-json.js';
+import { OtlpError, type TraceBatch, parseExportTraceRequest, spanCount } from '../../protocols/otlp-json.js';
 import { Args, attr, block, isTracesConsumer, parseByteSize, parseHostPort, schema } from '../decode.js';
 import { OTLP_PROTOBUF_CONTENT_TYPE, decodeExportTraceRequestProto, encodeRpcStatus } from './otlp-proto.js';
+import { type ExportReply, GRPC_SERVER_BLOCK, type GrpcServerConfig, IGNORED_GRPC_ARGUMENTS, OtlpGrpcTraceServer, decodeGrpcServer } from './otlp-grpc-server.js';
+import * as grpc from '@grpc/grpc-js';
 import { errorMessage, forwardTraces } from '../fanout.js';
 import { HttpError, ManagedServer, decodeContentEncoding, readBody } from '../http-server.js';
 import { type CounterHandle, HTTP_REQUEST_DURATION_BUCKETS, type HistogramHandle, InstanceMetrics, RECEIVER_ACCEPTED_SPANS, RECEIVER_REFUSED_SPANS } from '../metrics.js';
@@ -29,6 +34,7 @@ const SCHEMA = schema(
     [],
     [
         OUTPUT_BLOCK,
+        GRPC_SERVER_BLOCK,
         block('http', false, [
             attr('compression_algorithms', 'list(string)'),
             attr('endpoint', 'string'),
@@ -54,6 +60,7 @@ export const IGNORED: readonly string[] = [
     'http.read_header_timeout',
     'http.logs_url_path',
     'http.metrics_url_path',
+    ...IGNORED_GRPC_ARGUMENTS,
 ];
 
 const SUPPORTED_ENCODINGS = ['', 'gzip', 'deflate'];
@@ -81,7 +88,9 @@ const REQUEST_DURATION = {
 class OtelcolReceiverOtlp implements Component {
     private consumers: TracesConsumer[] = [];
     private readonly server: ManagedServer;
+    private readonly grpcServer: OtlpGrpcTraceServer;
     private address: { host: string; port: number } | undefined;
+    private grpcConfig: GrpcServerConfig | undefined;
     private tracesPath = '/v1/traces';
     private maxBodyBytes = 20 * 1024 * 1024;
     private encodings: string[] = SUPPORTED_ENCODINGS;
@@ -100,6 +109,7 @@ class OtelcolReceiverOtlp implements Component {
         this.refused = this.metrics.counter(RECEIVER_REFUSED_SPANS);
         for (const code of [200, 400, 404, 405, 413, 415, 503]) this.durations.set(code, this.metrics.histogram(REQUEST_DURATION, { status_code: String(code) }));
         this.server = new ManagedServer((req, res) => this.handle(req, res));
+        this.grpcServer = new OtlpGrpcTraceServer((request) => this.exportGrpc(request));
     }
 
     update(body: ArgumentBody): void | Promise<void> {
@@ -126,9 +136,12 @@ class OtelcolReceiverOtlp implements Component {
             const write = h.duration('write_timeout', 30_000);
             this.timeouts = { requestTimeoutMs: read > 0 ? read + write : 0, keepAliveTimeoutMs: h.duration('idle_timeout', 60_000) };
         }
+        const g = args.block('grpc');
+        const grpcConfig = g === undefined ? undefined : decodeGrpcServer(g, this.ctx.defaultHost);
         this.consumers = consumers;
         this.address = address;
-        if (address === undefined) this.ctx.setHealth('healthy', 'no http block: no OTLP/HTTP server started');
+        this.grpcConfig = grpcConfig;
+        if (address === undefined && grpcConfig === undefined) this.ctx.setHealth('healthy', 'no http or grpc block: no OTLP server started');
         if (this.started) return this.listen();
     }
 
@@ -138,18 +151,30 @@ class OtelcolReceiverOtlp implements Component {
     }
 
     private async listen(): Promise<void> {
-        if (this.address === undefined) {
-            await this.server.close();
-            return;
-        }
+        const serving: string[] = [];
         try {
-            await this.server.listen(this.address, this.timeouts);
+            if (this.address === undefined) await this.server.close();
+            else {
+                await this.server.listen(this.address, this.timeouts);
+                serving.push(`OTLP/HTTP on ${this.server.url}${this.tracesPath}`);
+            }
+            if (this.grpcConfig === undefined) await this.grpcServer.close();
+            else {
+                await this.grpcServer.listen(this.grpcConfig);
+                serving.push(`OTLP/gRPC on ${this.grpcServer.endpoint}`);
+            }
         } catch (e) {
             this.ctx.setHealth('unhealthy', errorMessage(e));
             throw e;
         }
-        this.ctx.setHealth('healthy', `receiving OTLP/HTTP traces on ${this.server.url}${this.tracesPath}`);
-        this.ctx.log('info', `receiving OTLP/HTTP traces (protobuf and JSON) on ${this.server.url}${this.tracesPath}`);
+        if (serving.length === 0) return;
+        this.ctx.setHealth('healthy', `receiving traces: ${serving.join(', ')}`);
+        this.ctx.log('info', `receiving traces: ${serving.join(', ')}`);
+    }
+
+    /** host:port of the gRPC server, when it serves. */
+    get grpcEndpoint(): string | undefined {
+        return this.grpcServer.endpoint;
     }
 
     get url(): string | undefined {
@@ -234,22 +259,46 @@ class OtelcolReceiverOtlp implements Component {
             else this.reply(res, t0, 400, `cannot read request: ${errorMessage(e)}`, proto);
             return;
         }
+        const problem = await this.deliver(batch);
+        if (problem !== undefined) this.reply(res, t0, 503, problem, proto, { 'Retry-After': '1' });
+        else this.reply(res, t0, 200, undefined, proto);
+    }
+
+    /** Forwards a received batch to the consumers; the problem when they failed (the client should retry). */
+    private async deliver(batch: TraceBatch): Promise<string | undefined> {
         const n = spanCount(batch);
         this.ctx.countIn(n);
-        if (n > 0) {
-            try {
-                await forwardTraces(this.consumers, batch);
-                this.ctx.countOut(n);
-                this.accepted.inc(n);
-            } catch (e) {
-                this.refused.inc(n);
-                this.ctx.countError();
-                this.ctx.log('warn', `forwarding ${n} received spans failed: ${errorMessage(e)}`);
-                this.reply(res, t0, 503, `pipeline could not accept the spans: ${errorMessage(e)}`, proto, { 'Retry-After': '1' });
-                return;
-            }
+        if (n === 0) return undefined;
+        try {
+            await forwardTraces(this.consumers, batch);
+            this.ctx.countOut(n);
+            this.accepted.inc(n);
+            return undefined;
+        } catch (e) {
+            this.refused.inc(n);
+            this.ctx.countError();
+            this.ctx.log('warn', `forwarding ${n} received spans failed: ${errorMessage(e)}`);
+            return `pipeline could not accept the spans: ${errorMessage(e)}`;
         }
-        this.reply(res, t0, 200, undefined, proto);
+    }
+
+    /** One TraceService/Export call, answered with the collector receiver's status codes. */
+    private async exportGrpc(request: Buffer): Promise<ExportReply> {
+        if (this.paused) return { code: grpc.status.UNAVAILABLE, message: 'pipeline paused; retry later' };
+        this.inFlight++;
+        try {
+            let batch: TraceBatch;
+            try {
+                batch = decodeExportTraceRequestProto(request);
+            } catch (e) {
+                this.ctx.countError();
+                return { code: grpc.status.INVALID_ARGUMENT, message: `invalid OTLP trace request: ${errorMessage(e)}` };
+            }
+            const problem = await this.deliver(batch);
+            return problem === undefined ? undefined : { code: grpc.status.UNAVAILABLE, message: problem };
+        } finally {
+            this.inFlight--;
+        }
     }
 
     pending(): number {
@@ -265,7 +314,7 @@ class OtelcolReceiverOtlp implements Component {
     }
 
     async stop(): Promise<void> {
-        await this.server.close();
+        await Promise.all([this.server.close(), this.grpcServer.close()]);
         this.metrics.close();
     }
 }
