@@ -21,6 +21,7 @@ import type { ModuleInfo, NodeInfo } from './semantic-model.js';
 import { unquoteString } from '../eval/evaluate-expression.js';
 import { decodeError } from '../values/decode-rules.js';
 import { certainTypeMismatch } from './types.js';
+import { validateBlock, validateComponent, type Violation } from './validate-rules.js';
 
 export function checkBodies(
     modules: ReadonlyMap<ModuleDef, ModuleInfo>,
@@ -57,7 +58,8 @@ class BodyChecker {
             case 'config':
             case 'service': {
                 const severity = this.schemaSeverity(stmt.file);
-                if (resolution.schema && block.name !== 'foreach') this.checkSchemaBody(stmt.file, block, resolution.schema.attributes, resolution.schema.blocks, false, severity);
+                const component = resolution.kind === 'builtin' ? block.name : undefined;
+                if (resolution.schema && block.name !== 'foreach') this.checkSchemaBody(stmt.file, block, resolution.schema.attributes, resolution.schema.blocks, false, severity, component);
                 else if (block.name === 'foreach') this.checkSchemaBody(stmt.file, { ...block, body: block.body.filter((s) => s.$type === 'Attribute') } as Block, resolution.schema?.attributes ?? [], [], false, severity);
                 if (block.name === 'module.file' || block.name === 'module.string') this.checkFlowModuleArguments(stmt);
                 break;
@@ -92,6 +94,7 @@ class BodyChecker {
         blocks: readonly BlockSchema[],
         freeform: boolean,
         severity: 'error' | 'warning',
+        component?: string,
     ): void {
         if (freeform) {
             this.evaluateAll(file, block.body);
@@ -100,6 +103,8 @@ class BodyChecker {
         const fromGo = severity === 'error';
         const seenAttributes = new Map<string, Attribute>();
         const seenBlocks = new Set<string>();
+        const values = new Map<string, { node: Attribute; value: Value | undefined }>();
+        const firstBlocks = new Map<string, Block>();
         for (const s of block.body) {
             if (s.$type === 'Attribute') {
                 const schema = attributes.find((a) => a.name === s.name);
@@ -115,12 +120,15 @@ class BodyChecker {
                 }
                 const value = this.evaluate(file, s.value);
                 if (value) this.checkType(file, s.value, value, schema.type);
-                if (fromGo && schema.goType) this.checkDecode(file, s.value, schema.goType);
+                const decodes = !(fromGo && schema.goType) || this.checkDecode(file, s.value, schema.goType);
+                // A value that fails to decode never reaches Validate().
+                values.set(s.name, { node: s, value: decodes ? value : undefined });
                 continue;
             }
             const schema = blocks.find((b) => b.name === s.name);
             const again = seenBlocks.has(s.name);
             seenBlocks.add(s.name);
+            if (!again) firstBlocks.set(s.name, s);
             if (!schema) {
                 if (attributes.some((a) => a.name === s.name)) this.error(file, s, 'unknown-block', `"${s.name}" must be an attribute, but is used as a block`, severity);
                 else this.error(file, s, 'unknown-block', `unrecognized block name "${s.name}"`, severity);
@@ -133,7 +141,12 @@ class BodyChecker {
                 else if (!schema.label && s.label !== undefined) this.error(file, s, 'invalid-label', `block "${s.name}" does not support specifying labels`);
             }
             const nested = schema.blocksFrom !== undefined ? [...schema.blocks, ...blocks] : schema.blocks;
-            this.checkSchemaBody(file, s, schema.attributes, nested, schema.freeform === true, severity);
+            this.checkSchemaBody(file, s, schema.attributes, nested, schema.freeform === true, severity, component);
+        }
+        if (fromGo && component !== undefined) {
+            const facts = { block, attributeSchemas: attributes, blockSchemas: blocks, attributes: values, blocks: firstBlocks };
+            const violation = block.name === component ? validateComponent(component, facts) : validateBlock(component, facts);
+            if (violation) this.reportViolation(file, violation);
         }
         const start = block.$cstNode!.offset;
         const headerEnd = start + block.name.length + (block.label ? block.label.length + 3 : 0);
@@ -226,13 +239,30 @@ class BodyChecker {
      * A literal that Alloy's decoder parses at load time (a duration, a size, a regexp, a name from a
      * fixed set): Go's error, after the literal as Alloy prints it, on the literal (syntax/vm makeDiagnostic).
      */
-    private checkDecode(file: SourceFile, expr: Expression, goType: string): void {
+    private checkDecode(file: SourceFile, expr: Expression, goType: string): boolean {
         const text = literalText(expr);
-        if (text === undefined) return;
+        if (text === undefined) return true;
         const message = decodeError(goType, text);
-        if (message === undefined) return;
+        if (message === undefined) return true;
         const cst = expr.$cstNode!;
         this.report.add(file, cst.offset, cst.end, 'error', 'decode', `${cst.text} ${message}`);
+        return false;
+    }
+
+    /**
+     * A Validate() error. Alloy reports it on the whole component as `Failed to build component:
+     * decoding configuration: ...` (the loader wraps the plain error); flowlens shows those words
+     * on the value the rule is about, or on the header of the block it checks.
+     */
+    private reportViolation(file: SourceFile, violation: Violation): void {
+        const node = violation.node;
+        const message = `Failed to build component: decoding configuration: ${violation.message}`;
+        if (node.$type === 'Attribute') {
+            const cst = node.value.$cstNode!;
+            this.report.add(file, cst.offset, cst.end, 'error', 'validate', message);
+        } else {
+            this.error(file, node, 'validate', message);
+        }
     }
 
     checkDeprecated(name: string, offset: number, file: SourceFile): void {

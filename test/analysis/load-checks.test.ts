@@ -138,3 +138,104 @@ otelcol.exporter.otlp "o" {
         ).toEqual([]);
     });
 });
+
+/** The error of the first rule of a one-block configuration, as flowlens reports it. */
+const validation = (text: string): string[] => errors(text).filter((d) => / validate: /.test(d)).map((d) => d.replace(/^.* validate: Failed to build component: decoding configuration: /, ''));
+
+describe('Validate() rules: relabel.Config.Validate (common/relabel/relabel.go)', () => {
+    const rule = (body: string) => validation(`discovery.relabel "r" {\n  targets = []\n  rule {\n${body}\n  }\n}\n`);
+    it.each([
+        ['action = "hashmod"\ntarget_label = "t"', 'relabel configuration for hashmod requires non-zero modulus'],
+        ['action = "hashmod"\ntarget_label = "t"\nmodulus = 4', undefined],
+        ['source_labels = ["a"]', "relabel configuration for replace action requires 'target_label' value"],
+        ['action = "uppercase"', "relabel configuration for uppercase action requires 'target_label' value"],
+        ['target_label = "${1"', '"${1" is invalid \'target_label\' for replace action'],
+        ['target_label = "${1}_x"', undefined],
+        ['action = "lowercase"\ntarget_label = "t"\nreplacement = "x"', "'replacement' can not be set for lowercase action"],
+        ['action = "labelmap"\nreplacement = "1x"', '"1x" is invalid \'replacement\' for labelmap action'],
+        ['action = "labelmap"\nregex = "tmp_(.*)"', undefined],
+        ['action = "labeldrop"\nregex = "tmp_.*"', undefined],
+        ['action = "labeldrop"\nregex = "tmp_.*"\nsource_labels = []', "labeldrop action requires only 'regex', and no other fields"],
+        ['action = "labelkeep"\nseparator = ","', "labelkeep action requires only 'regex', and no other fields"],
+        ['action = "keepequal"\ntarget_label = "t"\nsource_labels = ["a"]', undefined],
+        ['action = "dropequal"\ntarget_label = "t"\nregex = "a"', "dropequal action requires only 'source_labels' and 'target_label', and no other fields"],
+        ['action = "drop"\nregex = "x"', undefined],
+        ['action = sys.env("ACTION")', undefined],
+    ])('%j → %s', (body, message) => {
+        expect(rule(body)).toEqual(message === undefined ? [] : [message]);
+    });
+
+    it('reports on the attribute the rule is about, in Alloy\'s words', () => {
+        expect(errors('prometheus.relabel "r" {\n  forward_to = []\n  rule {\n    action = "hashmod"\n    target_label = "t"\n  }\n}\n')).toEqual([
+            'main.alloy:4:14 error validate: Failed to build component: decoding configuration: relabel configuration for hashmod requires non-zero modulus',
+        ]);
+    });
+});
+
+describe('Validate() rules: prometheus.scrape Arguments.Validate and the shared HTTP client blocks (common/config/types.go)', () => {
+    const scrape = (body: string) => validation(`prometheus.scrape "s" {\n  targets = []\n  forward_to = []\n${body}\n}\n`);
+    it.each([
+        ['scrape_interval = "10s"\nscrape_timeout = "15s"', 'scrape_timeout (15s) greater than scrape_interval (10s) for scrape config with job name ""'],
+        ['scrape_interval = "1m"\nscrape_timeout = "1m30s"\njob_name = "j"', 'scrape_timeout (1m30s) greater than scrape_interval (1m0s) for scrape config with job name "j"'],
+        ['scrape_interval = "10s"\nscrape_timeout = "10s"', undefined],
+        ['metric_name_validation_scheme = "ascii"', 'invalid metric_name_validation_scheme "ascii": must be either "utf8" or "legacy"'],
+        // HTTPClientConfig.Validate
+        ['bearer_token = "t"\nbasic_auth {\n  username = "u"\n}', 'at most one of basic_auth, authorization, oauth2, bearer_token & bearer_token_file must be configured'],
+        ['bearer_token = ""\nbasic_auth {\n  username = "u"\n}', undefined],
+        // BasicAuth.Validate, Authorization.Validate
+        ['basic_auth {\n  password = "p"\n  password_file = "/p"\n}', 'at most one of basic_auth password & password_file must be configured'],
+        ['authorization {\n  credentials = "c"\n  credentials_file = "/c"\n}', 'at most one of authorization credentials & credentials_file must be configured'],
+        ['authorization {\n  type = " Basic "\n}', 'authorization type cannot be set to "basic", use "basic_auth" block instead'],
+        // TLSConfig.Validate
+        ['tls_config {\n  ca_pem = "x"\n  ca_file = "/ca"\n}', 'at most one of ca_pem and ca_file must be configured'],
+        ['tls_config {\n  cert_file = "/c"\n}', 'exactly one of key_pem or key_file must be configured when a client certificate is configured'],
+        ['tls_config {\n  key_file = "/k"\n}', 'exactly one of cert_pem or cert_file must be configured when a client key is configured'],
+        ['tls_config {\n  cert_file = "/c"\n  key_file = "/k"\n}', undefined],
+    ])('%j → %s', (body, message) => {
+        expect(scrape(body)).toEqual(message === undefined ? [] : [message]);
+    });
+
+    it('leaves a written interval below the default timeout to Alloy (not seen rejected)', () => {
+        expect(scrape('scrape_interval = "5s"')).toEqual([]);
+    });
+});
+
+describe('Validate() rules: prometheus.remote_write (remotewrite/types.go) and loki.write (write/types.go)', () => {
+    it.each([
+        ['prometheus.remote_write', 'wal {\n  truncate_frequency = "0s"\n}', 'truncate_frequency must not be 0'],
+        ['prometheus.remote_write', 'wal {\n  min_keepalive_time = "8h"\n}', 'min_keepalive_time must be smaller than max_keepalive_time'],
+        ['prometheus.remote_write', 'wal {\n  min_keepalive_time = "1m"\n}', undefined],
+        ['prometheus.remote_write', 'endpoint {\n  url = "http://x"\n  bearer_token_file = "/t"\n  oauth2 {\n    client_id = "c"\n  }\n}', 'at most one of basic_auth, authorization, oauth2, bearer_token & bearer_token_file must be configured'],
+        ['prometheus.remote_write', 'endpoint {\n  url = "http://x"\n  write_relabel_config {\n    action = "hashmod"\n    target_label = "t"\n  }\n}', 'relabel configuration for hashmod requires non-zero modulus'],
+        ['loki.write', 'endpoint {\n  url = "http://x"\n  bearer_token = "t"\n  authorization {\n    credentials = "c"\n  }\n}', 'at most one of basic_auth, authorization, oauth2, bearer_token & bearer_token_file must be configured'],
+    ])('%s %j → %s', (component, body, message) => {
+        expect(validation(`${component} "w" {\n${body}\n}\n`)).toEqual(message === undefined ? [] : [message]);
+    });
+
+    it('the messages are the Go source\'s', () => {
+        const go = path.join(SHARED, 'alloy/go/internal/component');
+        if (!fs.existsSync(go)) {
+            console.warn(`${go} not found: the Go source comparison is skipped`);
+            return;
+        }
+        const source = ['common/relabel/relabel.go', 'common/config/types.go', 'prometheus/scrape/scrape.go', 'prometheus/remotewrite/types.go'].map((f) => fs.readFileSync(path.join(go, f), 'utf8')).join('\n');
+        for (const text of [
+            'relabel configuration for hashmod requires non-zero modulus',
+            "relabel configuration for %s action requires 'target_label' value",
+            "%q is invalid 'target_label' for %s action",
+            "'replacement' can not be set for %s action",
+            "%s action requires only 'regex', and no other fields",
+            "%s action requires only 'source_labels' and 'target_label', and no other fields",
+            'at most one of basic_auth, authorization, oauth2, bearer_token & bearer_token_file must be configured',
+            'at most one of basic_auth password & password_file must be configured',
+            'authorization type cannot be set to "basic", use "basic_auth" block instead',
+            'exactly one of key_pem or key_file must be configured when a client certificate is configured',
+            'scrape_timeout (%s) greater than scrape_interval (%s) for scrape config with job name %q',
+            'invalid metric_name_validation_scheme %q: must be either %q or %q',
+            'truncate_frequency must not be 0',
+            'min_keepalive_time must be smaller than max_keepalive_time',
+        ]) {
+            expect(source).toContain(text);
+        }
+    });
+});
