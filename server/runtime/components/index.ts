@@ -2,6 +2,7 @@
 // (prometheus/, otelcol/, discovery/, local/, ...) like Alloy's internal/component tree.
 
 import type { ComponentDefinition } from '../component.js';
+import { IGNORED as discoveryDockerIgnored, discoveryDocker } from './discovery/docker.js';
 import { discoveryDns } from './discovery/dns.js';
 import { discoveryFile } from './discovery/file.js';
 import { IGNORED as discoveryHttpIgnored, discoveryHttp } from './discovery/http.js';
@@ -13,6 +14,7 @@ import { lokiProcess } from './loki/process.js';
 import { lokiEcho } from './loki/echo.js';
 import { lokiRelabel } from './loki/relabel.js';
 import { lokiSourceApi } from './loki/source-api.js';
+import { IGNORED as lokiSourceDockerIgnored, lokiSourceDocker } from './loki/source-docker.js';
 import { lokiSourceFile } from './loki/source-file.js';
 import { IGNORED as lokiWriteIgnored, lokiWrite } from './loki/write.js';
 import { IGNORED as debugIgnored, otelcolExporterDebug } from './otelcol/exporter-debug.js';
@@ -31,6 +33,7 @@ import { IGNORED as pyroscopeWriteIgnored, pyroscopeWrite } from './pyroscope/wr
 
 export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     discoveryDns,
+    discoveryDocker,
     discoveryFile,
     discoveryHttp,
     discoveryKubernetes,
@@ -41,6 +44,7 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     lokiEcho,
     lokiRelabel,
     lokiSourceApi,
+    lokiSourceDocker,
     lokiSourceFile,
     lokiWrite,
     otelcolExporterDebug,
@@ -64,8 +68,10 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
  * "... is not supported by flowlens' embedded runtime; it runs on Grafana Alloy".
  */
 export const IGNORED_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
+    'discovery.docker': discoveryDockerIgnored,
     'discovery.http': discoveryHttpIgnored,
     'discovery.kubernetes': discoveryKubernetesIgnored,
+    'loki.source.docker': lokiSourceDockerIgnored,
     'loki.write': lokiWriteIgnored,
     'otelcol.exporter.debug': debugIgnored,
     'otelcol.exporter.otlp': otlpExporterIgnored,

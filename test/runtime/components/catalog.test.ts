@@ -40,6 +40,7 @@ describe('BUILTIN_COMPONENTS agree with the alloy catalog', () => {
         expect(new Set(names).size).toBe(names.length);
         expect([...names].sort()).toEqual([
             'discovery.dns',
+            'discovery.docker',
             'discovery.file',
             'discovery.http',
             'discovery.kubernetes',
@@ -50,6 +51,7 @@ describe('BUILTIN_COMPONENTS agree with the alloy catalog', () => {
             'loki.process',
             'loki.relabel',
             'loki.source.api',
+            'loki.source.docker',
             'loki.source.file',
             'loki.write',
             'otelcol.exporter.debug',
