@@ -1,9 +1,11 @@
 // Langium services for Alloy: the generated grammar metadata plus flowlens'
 // own parser, workspace analysis, validator and LSP features.
 
-import { EmptyFileSystem, inject, type LangiumParser, type Module } from 'langium';
+import { DocumentState, EmptyFileSystem, inject, type LangiumParser, type Module } from 'langium';
 import {
     createDefaultModule,
+    createRequestHandler,
+    DefaultLanguageServer,
     createDefaultSharedModule,
     type DefaultSharedModuleContext,
     type LangiumServices,
@@ -11,13 +13,14 @@ import {
     type PartialLangiumServices,
     type PartialLangiumSharedServices,
 } from 'langium/lsp';
-import { type Connection, MessageType, ShowMessageNotification } from 'vscode-languageserver';
+import { type Connection, type InitializeParams, type InitializeResult, MessageType, type SelectionRangeParams, ShowMessageNotification } from 'vscode-languageserver';
 import { AlloyGeneratedModule, AlloyGeneratedSharedModule } from '../../language/generated/module.js';
 import { AlloyParser } from './alloy-parser.js';
 import { AlloyWorkspace } from './alloy-workspace.js';
 import { AlloyCodeActionProvider } from './code-actions.js';
 import { AlloyCodeLensProvider } from './code-lens.js';
 import { AlloyCompletionProvider } from './completion.js';
+import { AlloyDocumentLinkProvider } from './document-links.js';
 import { AlloyDocumentHighlightProvider } from './document-highlight.js';
 import { AlloyDocumentValidator } from './document-validator.js';
 import { AlloyDocumentSymbolProvider } from './document-symbols.js';
@@ -31,6 +34,8 @@ import { AlloyDeclarationProvider, AlloyDefinitionProvider, AlloyReferencesProvi
 import { AlloyRenameProvider } from './rename.js';
 import { NoReferenceDescriptionProvider, NoReferencesLinker, NoSymbolsScopeComputation } from './no-cross-references.js';
 import { AlloySemanticTokenProvider } from './semantic-tokens.js';
+import { AlloySelectionRangeProvider } from './selection-ranges.js';
+import { AlloySignatureHelpProvider } from './signature-help.js';
 import { FlowlensConfigurationProvider } from './settings.js';
 import { AlloyWorkspaceSymbolProvider } from './workspace-symbols.js';
 
@@ -38,6 +43,7 @@ export interface AlloyAddedServices {
     alloy: {
         Workspace: AlloyWorkspace;
         FailureLog: FailureLog;
+        SelectionRanges: AlloySelectionRangeProvider;
     };
 }
 
@@ -53,6 +59,14 @@ export function logTo(connection: Connection | undefined): (message: string) => 
     return connection ? (m) => connection.console.error(m) : (m) => process.stderr.write(m + '\n');
 }
 
+/** Langium's language server, also announcing the requests flowlens wires itself (selection ranges). */
+class AlloyLanguageServer extends DefaultLanguageServer {
+    protected override buildInitializeResult(params: InitializeParams): InitializeResult {
+        const result = super.buildInitializeResult(params);
+        return { ...result, capabilities: { ...result.capabilities, selectionRangeProvider: true } };
+    }
+}
+
 /** A warning in the editor's window when there is a client, stderr otherwise. */
 function showWarning(connection: Connection | undefined): (message: string) => void {
     // A notification (window/showMessage), not a request: there is nothing to answer.
@@ -63,6 +77,7 @@ export const AlloyModule: Module<AlloyServices, PartialLangiumServices & AlloyAd
     alloy: {
         Workspace: (services) => new AlloyWorkspace(services.shared),
         FailureLog: (services) => new FailureLog(logTo(services.shared.lsp.Connection)),
+        SelectionRanges: (services) => soft(services, 'selection ranges', new AlloySelectionRangeProvider()),
     },
     parser: {
         LangiumParser: () => new AlloyParser() as unknown as LangiumParser,
@@ -91,6 +106,8 @@ export const AlloyModule: Module<AlloyServices, PartialLangiumServices & AlloyAd
         CompletionProvider: (services) => soft(services, 'completion', new AlloyCompletionProvider(() => services.alloy.Workspace)),
         CodeActionProvider: (services) => soft(services, 'code actions', new AlloyCodeActionProvider(() => services.alloy.Workspace)),
         InlayHintProvider: (services) => soft(services, 'inlay hints', new AlloyInlayHintProvider(() => services.alloy.Workspace)),
+        SignatureHelp: (services) => soft(services, 'signature help', new AlloySignatureHelpProvider()),
+        DocumentLinkProvider: (services) => soft(services, 'document links', new AlloyDocumentLinkProvider(() => services.alloy.Workspace)),
         CodeLensProvider: (services) => soft(services, 'code lens', new AlloyCodeLensProvider(() => services.alloy.Workspace)),
     },
 };
@@ -110,12 +127,17 @@ export function createAlloyServices(
             IndexManager: (services) => new AlloyIndexManager(services, () => alloy!.alloy.Workspace),
         },
         lsp: {
+            LanguageServer: (services) => new AlloyLanguageServer(services),
             WorkspaceSymbolProvider: () => failSoft(new AlloyWorkspaceSymbolProvider(() => alloy!.alloy.Workspace), 'workspace symbols', alloy!.alloy.FailureLog),
         },
     };
     const shared = inject(createDefaultSharedModule(context), AlloyGeneratedSharedModule, sharedModule);
     alloy = inject(createDefaultModule({ shared }), AlloyGeneratedModule, AlloyModule, overrides);
     shared.ServiceRegistry.register(alloy);
+    // Langium has no selection range service: the request is wired here, the same way as its own.
+    context.connection?.onSelectionRanges(
+        createRequestHandler((services, document, params: SelectionRangeParams) => (services as AlloyServices).alloy.SelectionRanges.getSelectionRanges(document, params.positions), shared, DocumentState.Parsed),
+    );
     // Create the workspace service now: it subscribes to document and settings updates.
     void alloy.alloy.Workspace;
     // Check the whole workspace at start-up, so the Problems view lists every file.

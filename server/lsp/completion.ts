@@ -94,21 +94,31 @@ export class AlloyCompletionProvider implements CompletionProvider {
                 ...Object.values(catalog.components).map((c): [string, ComponentSchema, CompletionItemKind] => [c.name, c, CompletionItemKind.Class]),
                 ...Object.values(catalog.configBlocks).map((c): [string, ComponentSchema, CompletionItemKind] => [c.name, c, CompletionItemKind.Keyword]),
             ];
+            const custom = new Map<string, AttributeSchema[]>();
+            const requiredArguments = (body: ModuleDef) => [...argumentsOf(body)].filter(([, a]) => a.required).map(([n]): AttributeSchema => ({ name: n, type: 'any', required: true }));
             for (let m: ModuleDef | undefined = scope.module; m; m = m.lexicalParent) {
-                for (const d of m.declares.keys()) blocks.push([d, undefined, CompletionItemKind.Module]);
+                for (const [d, def] of m.declares) {
+                    blocks.push([d, undefined, CompletionItemKind.Module]);
+                    if (!custom.has(d)) custom.set(d, requiredArguments(def.body));
+                }
                 for (const imp of m.imports.values()) {
-                    for (const d of imp.module?.declares.keys() ?? []) blocks.push([`${imp.namespace}.${d}`, undefined, CompletionItemKind.Module]);
+                    for (const [d, def] of imp.module?.declares ?? []) {
+                        const name = `${imp.namespace}.${d}`;
+                        blocks.push([name, undefined, CompletionItemKind.Module]);
+                        if (!custom.has(name)) custom.set(name, requiredArguments(def.body));
+                    }
                 }
             }
             for (const [name, schema, kind] of blocks) {
                 if (!name.startsWith(prefix)) continue;
                 const labelled = !schema || schema.label === 'required';
+                const required = schema ? { attributes: schema.attributes.filter((a) => a.required), blocks: schema.blocks.filter((b) => b.required) } : { attributes: custom.get(name) ?? [], blocks: [] };
                 items.push({
                     label: name,
                     kind,
                     detail: schema ? `${schema.kind === 'config' ? 'config block' : 'component'}${schema.stability !== 'generally-available' ? ` (${schema.stability})` : ''}` : 'custom component',
                     documentation: schema?.docs ? { kind: 'markdown', value: `[reference](${schema.docs})` } : undefined,
-                    textEdit: { range, newText: labelled ? `${name} "\${1:default}" {\n\t$0\n}` : `${name} {\n\t$0\n}` },
+                    textEdit: { range, newText: blockSnippet(name, labelled, required.attributes, required.blocks) },
                     insertTextFormat: InsertTextFormat.Snippet,
                 });
             }
@@ -137,7 +147,7 @@ export class AlloyCompletionProvider implements CompletionProvider {
                 kind: CompletionItemKind.Struct,
                 detail: `block${b.required ? ' (required)' : ''}`,
                 sortText: `${b.required ? 0 : 2}${b.name}`,
-                textEdit: { range, newText: `${b.name} {\n\t$0\n}` },
+                textEdit: { range, newText: blockSnippet(b.name, b.label === 'required', b.attributes.filter((a) => a.required), b.blocks.filter((x) => x.required)) },
                 insertTextFormat: InsertTextFormat.Snippet,
             });
         }
@@ -203,6 +213,38 @@ export class AlloyCompletionProvider implements CompletionProvider {
             textEdit: { range: replace, newText: label },
         }));
     }
+}
+
+/**
+ * A snippet for a block with its required attributes and blocks (nested
+ * blocks' required ones too) as tab stops: the label first, then each value
+ * in order, `$0` last in the body.
+ */
+function blockSnippet(name: string, labelled: boolean, attributes: readonly AttributeSchema[], blocks: readonly BlockSchema[]): string {
+    let stop = 0;
+    const lines = (attrs: readonly AttributeSchema[], nested: readonly BlockSchema[], indent: string, depth: number): string[] => [
+        ...attrs.map((a) => `${indent}${a.name} = ${placeholder(a.type, ++stop)}`),
+        ...nested.flatMap((b) =>
+            depth > 3
+                ? []
+                : [
+                      `${indent}${b.name}${b.label === 'required' ? ` "\${${++stop}:name}"` : ''} {`,
+                      ...lines(b.attributes.filter((a) => a.required), b.blocks.filter((x) => x.required), indent + '\t', depth + 1),
+                      `${indent}}`,
+                  ],
+        ),
+    ];
+    const label = labelled ? ` "\${${++stop}:default}"` : '';
+    const body = lines(attributes, blocks, '\t', 0);
+    return `${name}${label} {\n${[...body, '\t$0'].join('\n')}\n}`;
+}
+
+/** A tab stop shaped like a value of the type: `"$1"` for a string, `[$1]` for a list. */
+function placeholder(type: string, stop: number): string {
+    if (type === 'string' || type === 'secret' || type === 'optional_secret' || type === 'duration') return `"\${${stop}}"`;
+    if (type.startsWith('list(')) return `[\${${stop}}]`;
+    if (type.startsWith('map(') || type === 'object') return `{\${${stop}}}`;
+    return `\${${stop}}`;
 }
 
 /** Whether the text before `offset` puts it inside an expression (after `=`, in brackets or a call). */
