@@ -29,6 +29,7 @@ import { prometheusRelabel } from './prometheus/relabel.js';
 import { IGNORED as remoteWriteIgnored, prometheusRemoteWrite } from './prometheus/remote-write.js';
 import { IGNORED as scrapeIgnored, prometheusScrape } from './prometheus/scrape.js';
 import { IGNORED as pyroscopeReceiveHttpIgnored, pyroscopeReceiveHttp } from './pyroscope/receive-http.js';
+import { IGNORED as pyroscopeScrapeIgnored, pyroscopeScrape } from './pyroscope/scrape.js';
 import { IGNORED as pyroscopeWriteIgnored, pyroscopeWrite } from './pyroscope/write.js';
 
 export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
@@ -59,6 +60,7 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     prometheusRemoteWrite,
     prometheusScrape,
     pyroscopeReceiveHttp,
+    pyroscopeScrape,
     pyroscopeWrite,
 ];
 
@@ -82,6 +84,7 @@ export const IGNORED_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
     'prometheus.remote_write': remoteWriteIgnored,
     'prometheus.scrape': scrapeIgnored,
     'pyroscope.receive_http': pyroscopeReceiveHttpIgnored,
+    'pyroscope.scrape': pyroscopeScrapeIgnored,
     'pyroscope.write': pyroscopeWriteIgnored,
 };
 

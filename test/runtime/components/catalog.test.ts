@@ -66,6 +66,7 @@ describe('BUILTIN_COMPONENTS agree with the alloy catalog', () => {
             'prometheus.remote_write',
             'prometheus.scrape',
             'pyroscope.receive_http',
+            'pyroscope.scrape',
             'pyroscope.write',
         ]);
     });
