@@ -1,6 +1,7 @@
-// `flowlens check --fix`: applies the preferred fix of each diagnostic, skipping
+// `flowlens check --fix`: takes the preferred fix of each diagnostic, skipping
 // fixes whose edits overlap edits already taken or that would create a file
-// that exists, and writes the files (creating those a fix adds).
+// that exists; then writes the files (creating those a fix adds), or with
+// `--dry-run` shows them as a unified diff.
 
 import fs from 'node:fs';
 import type { Diagnostic, TextEdit } from '../../language/diagnostic.js';
@@ -13,7 +14,13 @@ export interface AppliedFix {
     readonly diagnostic: Diagnostic;
 }
 
-export function applyFixes(diagnostics: readonly Diagnostic[], views: ReadonlyMap<string, FileView>): { fixes: AppliedFix[]; files: string[]; created: string[] } {
+/** The fixes taken, and every file's text before and after them (`before` undefined: a new file). */
+export interface FixPlan {
+    readonly fixes: AppliedFix[];
+    readonly files: Map<string, { before: string | undefined; after: string }>;
+}
+
+export function planFixes(diagnostics: readonly Diagnostic[], views: ReadonlyMap<string, FileView>): FixPlan {
     const taken = new Map<string, TextEdit[]>();
     const creates = new Map<string, string>();
     const seen = new Set<string>();
@@ -34,11 +41,20 @@ export function applyFixes(diagnostics: readonly Diagnostic[], views: ReadonlyMa
         }
         fixes.push({ title: fix.title, diagnostic: d });
     }
-    for (const [file, text] of creates) fs.writeFileSync(file, text, { flag: 'wx' });
+    const files = new Map<string, { before: string | undefined; after: string }>();
     for (const [file, edits] of taken) {
         const view = views.get(file);
         const text = view ? view.parsed.source.text : fs.readFileSync(file, 'utf8');
-        fs.writeFileSync(file, applyEdits(text, edits));
+        files.set(file, { before: text, after: applyEdits(text, edits) });
     }
-    return { fixes, files: [...new Set([...taken.keys(), ...creates.keys()])], created: [...creates.keys()] };
+    for (const [file, text] of creates) files.set(file, { before: undefined, after: text });
+    return { fixes, files };
+}
+
+/** Writes a plan's files; a file a fix creates is never overwritten. */
+export function writeFixes(plan: FixPlan): void {
+    for (const [file, { before, after }] of plan.files) {
+        if (before === undefined) fs.writeFileSync(file, after, { flag: 'wx' });
+        else fs.writeFileSync(file, after);
+    }
 }

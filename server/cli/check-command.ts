@@ -8,8 +8,9 @@ import type { Dialect, Stability } from '../../language/catalog/schema.js';
 import type { Diagnostic } from '../../language/diagnostic.js';
 import { DiskFileHost } from '../../language/model/host.js';
 import { analyzeDirectory, analyzeFile } from '../../language/workspace/configurations.js';
-import { applyFixes } from './apply-fixes.js';
-import { alloyPosition, type FileView, jsonReport, summary, textReport } from './report.js';
+import { unifiedDiff } from '../../language/format/text-diff.js';
+import { planFixes, writeFixes } from './apply-fixes.js';
+import { alloyPosition, colourEnabled, type FileView, jsonReport, summary, textReport } from './report.js';
 import { githubReport, sarifReport } from './report-ci.js';
 import { parseCommandArgs, suggestion, UsageError } from './usage.js';
 
@@ -40,28 +41,40 @@ export async function runCheck(args: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         format: { type: 'string' },
         fix: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
         ...ANALYSIS_FLAGS,
     });
     if (positionals.length === 0) throw new UsageError('check needs at least one PATH');
     const format = values.format ?? (values.json ? 'json' : 'text');
     if (!FORMATS.includes(format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}${suggestion(format, FORMATS)}`);
     if (values.json && values.format && values.format !== 'json') throw new UsageError('--json is --format json; use one of them');
+    if (values['dry-run'] && !values.fix) throw new UsageError('--dry-run goes with --fix (it shows what --fix would change)');
     const options = analysisOptions(values);
 
     let result = checkPaths(positionals, options);
     if (values.fix) {
-        const applied = applyFixes(result.diagnostics, result.views);
-        // What changed goes to standard error, so that standard output stays the report.
-        for (const { title, diagnostic } of applied.fixes) {
+        const plan = planFixes(result.diagnostics, result.views);
+        const verb = values['dry-run'] ? 'would fix' : 'fixed';
+        // What changes goes to standard error, so that standard output stays the report (or the diff).
+        for (const { title, diagnostic } of plan.fixes) {
             const view = result.views.get(diagnostic.file);
-            process.stderr.write(`fixed ${display(diagnostic.file)}:${view ? alloyPosition(view, diagnostic.offset) : '1:1'}: ${title}\n`);
+            process.stderr.write(`${verb} ${display(diagnostic.file)}:${view ? alloyPosition(view, diagnostic.offset) : '1:1'}: ${title}\n`);
         }
-        for (const file of applied.files) process.stderr.write(`wrote ${display(file)}\n`);
-        if (applied.fixes.length > 0) {
-            const n = applied.fixes.length;
-            const f = applied.files.length;
+        const n = plan.fixes.length;
+        const f = plan.files.size;
+        if (values['dry-run']) {
+            for (const [file, { before, after }] of plan.files) {
+                const name = display(file);
+                process.stdout.write(unifiedDiff(before ?? '', after, before === undefined ? '/dev/null' : name, name));
+            }
+            process.stderr.write(`flowlens: --dry-run: ${n} fix${n === 1 ? '' : 'es'} in ${f} file${f === 1 ? '' : 's'} would be applied; nothing was written\n`);
+            return n > 0 ? 1 : 0;
+        }
+        writeFixes(plan);
+        for (const file of plan.files.keys()) process.stderr.write(`wrote ${display(file)}\n`);
+        if (n > 0) {
             process.stderr.write(`flowlens: applied ${n} fix${n === 1 ? '' : 'es'} in ${f} file${f === 1 ? '' : 's'}\n`);
-            for (const file of applied.created) process.stderr.write(`flowlens: created ${display(file)}\n`);
+            for (const [file, { before }] of plan.files) if (before === undefined) process.stderr.write(`flowlens: created ${display(file)}\n`);
             result = checkPaths(positionals, options);
         }
     }
@@ -78,7 +91,7 @@ export async function runCheck(args: string[]): Promise<number> {
         if (text) process.stdout.write(text + '\n');
         process.stdout.write(summary(shown, fileCount) + '\n');
     } else {
-        const text = textReport(shown, printable);
+        const text = textReport(shown, printable, colourEnabled(process.stdout.isTTY, process.env));
         if (text) process.stdout.write(text + '\n');
         process.stdout.write(summary(shown, fileCount) + '\n');
     }

@@ -2,7 +2,7 @@
 // options are documented next to its code (run-command.ts, in the runtime bundle).
 
 export const COMMAND_SUMMARIES: ReadonlyArray<[string, string]> = [
-    ['check [--json|--format F] [--fix] PATH...', 'report what Alloy would reject or misbehave on'],
+    ['check [--json|--format F] [--fix [--dry-run]] PATH...', 'report what Alloy would reject or misbehave on'],
     ['fmt [--check | --write] PATH...', 'format like `alloy fmt`'],
     ['graph [--json] PATH', 'the nodes Alloy would run, with global IDs'],
     ['run PATH [options]', 'run a configuration in the embedded runtime'],
@@ -53,6 +53,8 @@ Options:
                           UIs, or GitHub Actions workflow annotations
   --fix                   apply the preferred fix of every finding, list each fix and the
                           files written (on standard error), and check again
+  --dry-run               with --fix: write nothing; print the unified diff --fix would
+                          apply (patch -p0 applies it); exit 1 when there is a fix
 ${ANALYSIS_OPTIONS_HELP}
 
 ${PATHS}`,

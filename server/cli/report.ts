@@ -23,12 +23,27 @@ function lspPosition(view: FileView, offset: number): { line: number; column: nu
     return { line: p.line + 1, column: p.character + 1 };
 }
 
-export function textReport(diagnostics: readonly Diagnostic[], files: FileViews): string {
+/** Colour on a terminal only, and never when NO_COLOR is set to anything but "" (no-color.org). */
+export function colourEnabled(isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
+    return isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';
+}
+
+const SEVERITY_COLOUR: Readonly<Record<Diagnostic['severity'], string>> = {
+    error: '\x1b[1;31m',
+    warning: '\x1b[33m',
+    information: '\x1b[36m',
+    hint: '\x1b[2m',
+};
+const BOLD = '\x1b[1m';
+const RESET = '\x1b[0m';
+
+export function textReport(diagnostics: readonly Diagnostic[], files: FileViews, colour = false): string {
     return diagnostics
         .map((d) => {
             const view = files.get(d.file);
-            const where = view ? alloyPosition(view, d.offset) : '1:1';
-            return `${d.file}:${where}: ${d.severity}: ${d.message}`;
+            const where = `${d.file}:${view ? alloyPosition(view, d.offset) : '1:1'}:`;
+            if (!colour) return `${where} ${d.severity}: ${d.message}`;
+            return `${BOLD}${where}${RESET} ${SEVERITY_COLOUR[d.severity]}${d.severity}${RESET}: ${d.message}`;
         })
         .join('\n');
 }

@@ -1,6 +1,7 @@
 // The CLI on configurations with modules: collision findings per --compat,
 // `check --fix`, and `graph`.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,19 @@ import { flowlens } from './run-cli.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlens-cli-modules-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Applies the section of a unified diff for `file` to `text` with `git apply` (outside any repository). */
+function applyUnifiedDiff(text: string, diff: string, file: string): string {
+    const sections = diff.split(/^(?=--- )/m).filter((x) => x.startsWith(`--- ${file}\n`));
+    if (sections.length === 0) return text;
+    const work = fs.mkdtempSync(path.join(dir, 'apply-'));
+    const name = path.basename(file);
+    fs.writeFileSync(path.join(work, name), text);
+    const patch = sections[0].replace(/^--- .*\n\+\+\+ .*\n/, `--- a/${name}\n+++ b/${name}\n`);
+    const r = spawnSync('git', ['apply', '-'], { cwd: work, input: patch, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git apply failed: ${r.stderr}`);
+    return fs.readFileSync(path.join(work, name), 'utf8');
+}
 
 function workspace(name: string, files: Record<string, string>): string {
     const root = path.join(dir, name);
@@ -51,6 +65,26 @@ describe('flowlens check with modules', () => {
         expect(fs.readFileSync(path.join(root, 'b.river'), 'utf8')).toContain('export "output_b"');
         expect(fixed.stdout).not.toContain('export-key-collision');
         expect(fixed.code).toBe(0);
+    });
+
+    it('--fix --dry-run writes nothing and prints the unified diff --fix would apply', () => {
+        const root = workspace('dry', twoModules);
+        const before = new Map(['main.river', 'b.river'].map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')]));
+        const dry = flowlens(['check', '--fix', '--dry-run', '--compat', 'agent-0.39', root]);
+        expect(dry.code).toBe(1);
+        expect(dry.stderr).toMatch(/^would fix .*:\d+:\d+: Rename export "output" of module\.file\.b to "output_b"$/m);
+        expect(dry.stderr).toMatch(/nothing was written/);
+        for (const [f, text] of before) expect(fs.readFileSync(path.join(root, f), 'utf8')).toBe(text);
+        expect(dry.stdout).toMatch(/^--- .*b\.river\n\+\+\+ .*b\.river\n@@ -\d+(,\d+)? \+\d+(,\d+)? @@$/m);
+        expect(dry.stdout).toContain('\n+export "output_b" {\n');
+        // The diff is what --fix then writes.
+        const fixedRoot = workspace('dry-fixed', twoModules);
+        flowlens(['check', '--fix', '--compat', 'agent-0.39', fixedRoot]);
+        for (const f of before.keys()) {
+            const patched = applyUnifiedDiff(before.get(f)!, dry.stdout, path.join(root, f));
+            expect(patched).toBe(fs.readFileSync(path.join(fixedRoot, f), 'utf8'));
+        }
+        expect(flowlens(['check', '--dry-run', root]).code).toBe(2);
     });
 
     it('decodes module filenames as Alloy does and survives a half-typed one (check and graph DIR)', () => {

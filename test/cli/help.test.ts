@@ -1,10 +1,11 @@
 // What a new user sees: versions, help, suggestions for typos, and short usage errors.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { flowlens, ROOT } from './run-cli.js';
+import { BIN, flowlens, ROOT } from './run-cli.js';
 
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -102,5 +103,26 @@ describe('check --format for CI', () => {
 
     it('refuses an unknown format with a suggestion', () => {
         expect(flowlens(['check', '--format', 'sarf', file]).stderr).toBe('flowlens: --format must be one of text, json, sarif, github (did you mean sarif?)\nsee `flowlens help check`\n');
+    });
+});
+
+describe('colour', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowlens-colour-'));
+    const file = path.join(dir, 'main.alloy');
+    fs.writeFileSync(file, 'prometheus.scrape "x" {\n\ttargets = []\n}\n');
+    // `script` (util-linux) gives the command a real terminal.
+    const onTerminal = (env: Record<string, string>) =>
+        spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} check ${JSON.stringify(file)}`, '/dev/null'], { encoding: 'utf8', env: { ...process.env, ...env, TERM: 'xterm' } }).stdout;
+    const hasScript = spawnSync('script', ['--version']).status === 0;
+
+    it('colours the severity on a terminal only, and never with NO_COLOR', () => {
+        expect(flowlens(['check', file]).stdout).toMatch(/^.*main\.alloy:1:1: error: missing required attribute "forward_to"$/m);
+        expect(flowlens(['check', file]).stdout).not.toContain('\x1b[');
+        if (!hasScript) {
+            console.log('colour on a terminal: `script` (util-linux) is not installed, so the terminal half is not checked');
+            return;
+        }
+        expect(onTerminal({})).toContain('\x1b[1;31merror\x1b[0m: missing required attribute "forward_to"');
+        expect(onTerminal({ NO_COLOR: '1' })).not.toContain('\x1b[');
     });
 });
