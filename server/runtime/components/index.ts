@@ -31,6 +31,8 @@ import { IGNORED as scrapeIgnored, prometheusScrape } from './prometheus/scrape.
 import { IGNORED as pyroscopeReceiveHttpIgnored, pyroscopeReceiveHttp } from './pyroscope/receive-http.js';
 import { IGNORED as pyroscopeScrapeIgnored, pyroscopeScrape } from './pyroscope/scrape.js';
 import { IGNORED as pyroscopeWriteIgnored, pyroscopeWrite } from './pyroscope/write.js';
+import { IGNORED as remoteConfigMapIgnored, remoteKubernetesConfigMap } from './remote/kubernetes-configmap.js';
+import { IGNORED as remoteSecretIgnored, remoteKubernetesSecret } from './remote/kubernetes-secret.js';
 
 export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     discoveryDns,
@@ -62,6 +64,8 @@ export const BUILTIN_COMPONENTS: readonly ComponentDefinition[] = [
     pyroscopeReceiveHttp,
     pyroscopeScrape,
     pyroscopeWrite,
+    remoteKubernetesConfigMap,
+    remoteKubernetesSecret,
 ];
 
 /**
@@ -86,6 +90,8 @@ export const IGNORED_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
     'pyroscope.receive_http': pyroscopeReceiveHttpIgnored,
     'pyroscope.scrape': pyroscopeScrapeIgnored,
     'pyroscope.write': pyroscopeWriteIgnored,
+    'remote.kubernetes.configmap': remoteConfigMapIgnored,
+    'remote.kubernetes.secret': remoteSecretIgnored,
 };
 
 export { SELF_SCRAPE_ADDRESS } from './prometheus/exporter-self.js';

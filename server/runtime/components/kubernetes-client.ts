@@ -68,8 +68,10 @@ export interface KubeClientOptions {
     readonly customHttp: boolean;
 }
 
-/** Reads the client arguments of `args` (the component's top level or its `client` block). */
-export function decodeClient(args: Args): KubeClientOptions {
+/** Reads the client arguments of `args` (the component's top level or its `client` block; undefined: all defaults). */
+export function decodeClient(block: Args | undefined): KubeClientOptions {
+    if (block === undefined) return { auth: undefined, headers: new Map(), tls: { insecureSkipVerify: false }, customHttp: false };
+    const args: Args = block; // explicitly typed: args.fail() narrows as `never`
     const apiServer = args.string('api_server');
     if (apiServer !== undefined) {
         let url: URL;

@@ -68,6 +68,8 @@ describe('BUILTIN_COMPONENTS agree with the alloy catalog', () => {
             'pyroscope.receive_http',
             'pyroscope.scrape',
             'pyroscope.write',
+            'remote.kubernetes.configmap',
+            'remote.kubernetes.secret',
         ]);
     });
 
