@@ -28,6 +28,7 @@ import { IGNORED as receiveHttpIgnored, prometheusReceiveHttp } from './promethe
 import { prometheusRelabel } from './prometheus/relabel.js';
 import { IGNORED as remoteWriteIgnored, prometheusRemoteWrite } from './prometheus/remote-write.js';
 import { IGNORED as scrapeIgnored, prometheusScrape } from './prometheus/scrape.js';
+import { PYROSCOPE_NOT_RUNNABLE } from './pyroscope/not-runnable.js';
 import { IGNORED as pyroscopeReceiveHttpIgnored, pyroscopeReceiveHttp } from './pyroscope/receive-http.js';
 import { IGNORED as pyroscopeScrapeIgnored, pyroscopeScrape } from './pyroscope/scrape.js';
 import { IGNORED as pyroscopeWriteIgnored, pyroscopeWrite } from './pyroscope/write.js';
@@ -92,6 +93,14 @@ export const IGNORED_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
     'pyroscope.write': pyroscopeWriteIgnored,
     'remote.kubernetes.configmap': remoteConfigMapIgnored,
     'remote.kubernetes.secret': remoteSecretIgnored,
+};
+
+/**
+ * Why components the runtime does not have cannot run, where there is more to say than that (they
+ * need privileges or other processes a local run does not have); the dry-run and refusals say it.
+ */
+export const NOT_RUNNABLE_REASONS: Readonly<Record<string, string>> = {
+    ...PYROSCOPE_NOT_RUNNABLE,
 };
 
 export { SELF_SCRAPE_ADDRESS } from './prometheus/exporter-self.js';

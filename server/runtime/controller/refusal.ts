@@ -6,6 +6,7 @@ import type { Analysis } from '../../../language/analysis/analyze.js';
 import type { InstanceNode } from '../../../language/analysis/instances.js';
 import type { Diagnostic } from '../../../language/diagnostic.js';
 import type { ReadinessReport } from '../../../protocol/runtime.js';
+import { NOT_RUNNABLE_REASONS } from '../components/index.js';
 import type { ComponentRegistry } from '../registry.js';
 import { diagnosticLocation, formatLocation, nodeLocation } from './location.js';
 
@@ -45,7 +46,8 @@ export function refusalReasons(analysis: Analysis, registry: ComponentRegistry):
     if (unsupported.size > 0) {
         const names = [...unsupported.keys()].sort().map((name) => {
             const at = unsupported.get(name)!;
-            return `${name} (${formatLocation(nodeLocation(at[0]))}${at.length > 1 ? `, +${at.length - 1} more` : ''})`;
+            const why = NOT_RUNNABLE_REASONS[name];
+            return `${name} (${formatLocation(nodeLocation(at[0]))}${at.length > 1 ? `, +${at.length - 1} more` : ''}${why ? `: ${why}` : ''})`;
         });
         problems.push(`these components run on Grafana Alloy; they are not in flowlens' embedded runtime: ${names.join(', ')}`);
     }
@@ -91,7 +93,7 @@ export function staticReadiness(analysis: Analysis, registry: ComponentRegistry)
     for (const n of analysis.instances.nodes) {
         const gap = staticGap(n, analysis, registry);
         if (gap) {
-            reasons.set(n.globalId, GAP_REASONS[gap]);
+            reasons.set(n.globalId, (gap === 'not-implemented' && NOT_RUNNABLE_REASONS[n.node.stmt.node.name]) || GAP_REASONS[gap]);
             continue;
         }
         const inside = errors.filter((d) => innermostNodeHolds(n, d, analysis));
