@@ -45,8 +45,9 @@ describe.skipIf(missing !== undefined)('prometheus.exporter.unix against node_ex
 
     beforeAll(async () => {
         // node_exporter's defaults that differ from Alloy's are set to Alloy's.
-        peer = await startNodeExporter(['--collector.disable-defaults', ...IMPLEMENTED.map((c) => `--collector.${c}`), '--no-collector.cpu.guest', '--no-collector.netdev.netlink', '--collector.netdev.device-exclude=']);
-        const r = await startComponent(prometheusExporterUnix, body({ set_collectors: [...IMPLEMENTED] }));
+        peer = await startNodeExporter(['--collector.disable-defaults', ...IMPLEMENTED.map((c) => `--collector.${c}`), '--no-collector.cpu.guest', '--no-collector.netdev.netlink', '--collector.netdev.device-exclude=', '--collector.cpu.info', '--collector.cpu.info.flags-include=^(fpu|sse2?)$', '--collector.cpu.info.bugs-include=.']);
+        const cpu = body({ info: true, flags_include: '^(fpu|sse2?)$', bugs_include: '.' });
+        const r = await startComponent(prometheusExporterUnix, body({ set_collectors: [...IMPLEMENTED] }, { cpu }));
         const field = exportedTarget(r.ctx.exports!.targets);
         const [oursText, theirsText] = await Promise.all([fetch(`http://${field('__address__')}${field('__metrics_path__')}`).then((res) => res.text()), fetch(`${peer.url}/metrics`).then((res) => res.text())]);
         ours = familiesOf(oursText);
@@ -80,6 +81,6 @@ describe.skipIf(missing !== undefined)('prometheus.exporter.unix against node_ex
         const absent = [...theirs.keys()].filter((n) => !ours.has(n) && !ONLY_IN_1_5(n));
         expect(absent).toEqual([]);
         // The comparison is not vacuous: the host has CPUs, memory, a filesystem and network devices.
-        for (const name of ['node_cpu_seconds_total', 'node_memory_MemTotal_bytes', 'node_filesystem_size_bytes', 'node_network_receive_bytes_total', 'node_load1', 'node_uname_info', 'node_vmstat_pgfault']) expect(ours.has(name), name).toBe(true);
+        for (const name of ['node_cpu_info', 'node_cpu_flag_info', 'node_cpu_seconds_total', 'node_memory_MemTotal_bytes', 'node_filesystem_size_bytes', 'node_network_receive_bytes_total', 'node_load1', 'node_uname_info', 'node_vmstat_pgfault']) expect(ours.has(name), name).toBe(true);
     });
 });

@@ -78,6 +78,9 @@ beforeAll(() => {
     put('sys/devices/system/cpu/cpu1/thermal_throttle/core_throttle_count', '2\n');
     put('sys/devices/system/cpu/cpu1/online', '0\n');
     put('sys/devices/system/cpu/isolated', '1\n');
+    const cpuinfo = (n: number, core: number) =>
+        [`processor\t: ${n}`, 'vendor_id\t: FixtureVendor', 'cpu family\t: 6', 'model\t\t: 85', 'model name\t: Fixture CPU @ 2.00GHz', 'stepping\t: 7', 'microcode\t: 0x1', `cpu MHz\t\t: ${2000 + n}.500`, 'cache size\t: 1024 KB', 'physical id\t: 0', `core id\t\t: ${core}`, 'flags\t\t: fpu vme sse sse2 avx', 'bugs\t\t: spectre_v1 mds', ''].join('\n');
+    put('proc/cpuinfo', cpuinfo(0, 0) + '\n' + cpuinfo(1, 1));
     put(
         'proc/meminfo',
         ['MemTotal:        2048000 kB', 'MemFree:          512000 kB', 'Active(anon):      1000 kB', 'HugePages_Total:       4', 'Hugepagesize:       2048 kB', 'SomeFutureField:     12 kB', ''].join('\n'),
@@ -158,6 +161,12 @@ describe('exporter.unix collectors on fixture /proc and /sys', () => {
         expect(guest.families.get('node_cpu_guest_seconds_total')).toEqual({ type: 'counter', labels: ['cpu', 'mode'] });
         expect(guest.value('node_cpu_guest_seconds_total', { cpu: '1', mode: 'nice' })).toBe(0.03);
         expect(parseCpuList('0-2,5\n')).toEqual([0, 1, 2, 5]);
+        const info = await run(cpuCollector(paths, { guest: false, info: { flagsInclude: '^sse', bugsInclude: '', frequency: true } }));
+        expect(info.families.get('node_cpu_info')).toEqual({ type: 'gauge', labels: ['cachesize', 'core', 'cpu', 'family', 'microcode', 'model', 'model_name', 'package', 'stepping', 'vendor'] });
+        expect(info.value('node_cpu_info', { cpu: '1', core: '1', package: '0', model_name: 'Fixture CPU @ 2.00GHz', cachesize: '1024 KB' })).toBe(1);
+        expect(info.value('node_cpu_frequency_hertz', { cpu: '1', core: '1', package: '0' })).toBe(2001.5e6);
+        expect(info.text.match(/^node_cpu_flag_info\{flag="[^"]+"\} 1$/gm)).toEqual(['node_cpu_flag_info{flag="sse"} 1', 'node_cpu_flag_info{flag="sse2"} 1']);
+        expect(info.families.has('node_cpu_bug_info')).toBe(false);
     });
 
     it('meminfo: known fields in bytes, HugePages counts as they are, unknown fields left out', async () => {

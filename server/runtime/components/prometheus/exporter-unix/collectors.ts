@@ -25,6 +25,8 @@ export const NOT_ON_LINUX: readonly string[] = ['boottime', 'devstat', 'exec', '
 export const IMPLEMENTED: readonly string[] = ['cpu', 'diskstats', 'filesystem', 'loadavg', 'meminfo', 'netdev', 'os', 'stat', 'time', 'uname', 'vmstat'];
 
 export interface CollectorSelection {
+    /** Every enabled collector, implemented or not (the cpu collector asks whether cpufreq is), sorted. */
+    readonly enabled: string[];
     /** Enabled collectors flowlens runs, sorted. */
     readonly run: string[];
     /** Enabled by default, not implemented: not collected (said in the component's health). */
@@ -47,6 +49,7 @@ export function selectCollectors(setCollectors: readonly string[], enable: reado
     const enabled = [...state].filter(([c, on]) => on && known.has(c)).map(([c]) => c).sort();
     const unknown = [...new Set([...setCollectors, ...enable, ...disable])].filter((c) => !known.has(c) && !NOT_ON_LINUX.includes(c)).sort();
     return {
+        enabled,
         run: enabled.filter((c) => IMPLEMENTED.includes(c)),
         notCollected: enabled.filter((c) => !IMPLEMENTED.includes(c) && !named.has(c)),
         unknown,

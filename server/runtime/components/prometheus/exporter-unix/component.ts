@@ -112,16 +112,20 @@ function configure(args: Args): Configured {
         );
     }
     const cpu = args.block('cpu');
-    for (const name of ['info', 'flags_include', 'bugs_include'] as const) {
-        const v = cpu?.value(name);
-        if (v !== undefined && !(v.kind === 'bool' && !v.value) && !(v.kind === 'string' && v.value === '')) cpu!.fail(name, `the CPU info metrics (node_cpu_info, node_cpu_flag_info, node_cpu_bug_info) ${UNSUPPORTED_SUFFIX}`);
-    }
+    const flagsInclude = cpu?.string('flags_include', '') ?? '';
+    const bugsInclude = cpu?.string('bugs_include', '') ?? '';
+    // As in node_exporter, an include pattern turns the info metrics on.
+    const cpuInfo = (cpu?.bool('info', false) ?? false) || flagsInclude !== '' || bugsInclude !== '';
     const disk = args.block('disk');
     const filesystem = args.block('filesystem');
     const netdev = args.block('netdev');
     const vmstat = args.block('vmstat');
     const factories: Record<string, () => Collector> = {
-        cpu: () => cpuCollector(paths, { guest: cpu?.bool('guest', false) ?? false }),
+        cpu: () =>
+            cpuCollector(paths, {
+                guest: cpu?.bool('guest', false) ?? false,
+                info: cpuInfo ? { flagsInclude, bugsInclude, frequency: selection.enabled.includes('cpufreq') } : undefined,
+            }),
         diskstats: () => diskstatsCollector(paths, { deviceExclude: disk?.string('device_exclude', DEFAULT_DISK_DEVICE_EXCLUDE) ?? DEFAULT_DISK_DEVICE_EXCLUDE, deviceInclude: disk?.string('device_include', '') ?? '' }),
         filesystem: () =>
             filesystemCollector(paths, {

@@ -1,8 +1,10 @@
 // cpu: seconds per CPU and mode from /proc/stat (guest seconds with `cpu { guest = true }`),
-// thermal throttle counts, isolated and online CPUs from /sys/devices/system/cpu, as
-// node_exporter's Linux CPU collector reports them.
+// thermal throttle counts, isolated and online CPUs from /sys/devices/system/cpu, and with
+// `info` the /proc/cpuinfo metrics (cpu-info.ts), as node_exporter's Linux CPU collector
+// reports them.
 
 import { readdir } from 'node:fs/promises';
+import { type CpuInfoOptions, cpuInfoReader } from './cpu-info.js';
 import { type Collector, type HostPaths, isNotFound, procFile, readText, readUint, sysFile } from './host.js';
 import { type MetricSet, family } from './metric-set.js';
 import { type CpuTimes, parseProcStat } from './stat.js';
@@ -21,6 +23,8 @@ const JUMP_BACK_SECONDS = 3;
 
 export interface CpuOptions {
     readonly guest: boolean;
+    /** The /proc/cpuinfo metrics, when `info` is on (or an include pattern is set). */
+    readonly info?: CpuInfoOptions;
 }
 
 /** Parses a kernel CPU list (`0-3,8,10-11`). */
@@ -60,8 +64,10 @@ export class CpuTimesCache {
 
 export function cpuCollector(paths: HostPaths, opts: CpuOptions): Collector {
     const cache = new CpuTimesCache();
+    const info = opts.info !== undefined ? cpuInfoReader(paths, opts.info) : undefined;
     return {
         async update(out: MetricSet) {
+            await info?.(out);
             const stat = parseProcStat(await readText(procFile(paths, 'stat')));
             for (const [id, t] of cache.update(stat.cpus)) {
                 const cpu = String(id);
