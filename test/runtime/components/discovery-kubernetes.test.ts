@@ -277,6 +277,34 @@ describe('discovery.kubernetes', () => {
         expect(ingress[0]).toMatchObject({ __meta_kubernetes_ingress_name: 'site', __meta_kubernetes_ingress_class_name: 'nginx', __meta_kubernetes_ingress_host: 'www.example.com', __meta_kubernetes_namespace: 'default' });
     });
 
+    it('sends the HTTP client options: bearer_token_file (re-read on every request), basic_auth', async () => {
+        const url = await startApi();
+        api.apply('pods', pod('t', '10.2.0.1'));
+        const tokenFile = path.join(dir, 'token');
+        writeFileSync(tokenFile, `${TOKEN}\n`);
+        const r = await startComponent(discoveryKubernetes, body({ role: 'pod', api_server: url, bearer_token_file: tokenFile }), { label: 'file' });
+        await waitFor(() => addresses(r).includes('10.2.0.1:8080'), 5000, 'targets with the token file');
+        // The token is rotated in the file: the next request (a watch resumed after the server ended it) carries the new one.
+        writeFileSync(tokenFile, 'rotated-token');
+        const before = api.requests.length;
+        api.closeWatches();
+        await api.until(() => api.requests.slice(before).some((q) => q.verb === 'watch'), 5000, 'resumed watch');
+        expect(api.requests.slice(before).find((q) => q.verb === 'watch')?.authorization).toBe('Bearer rotated-token');
+        await waitFor(() => r.ctx.health.state === 'unhealthy', 5000, 'the fake refuses the rotated token');
+
+        const open = new FakeKubeApiServer();
+        const openUrl = await open.start();
+        try {
+            open.apply('pods', pod('u', '10.2.0.2'));
+            const b = await startComponent(discoveryKubernetes, body({ role: 'pod', api_server: openUrl }, { basic_auth: body({ username: 'admin', password: secret('pa55word') }) }), { label: 'basic' });
+            await waitFor(() => addresses(b).includes('10.2.0.2:8080'), 5000, 'targets with basic auth');
+            expect(open.requests[0].authorization).toBe(`Basic ${Buffer.from('admin:pa55word').toString('base64')}`);
+        } finally {
+            await stopAll();
+            await open.stop();
+        }
+    });
+
     it('connects with a kubeconfig file in the real format (current context, token user)', async () => {
         const url = await startApi();
         api.apply('pods', pod('k', '10.1.0.1'));
