@@ -8,6 +8,7 @@ import type { Value } from '../eval/value.js';
 import type { Attribute, Block } from '../syntax/ast.js';
 import { formatGoDuration, parseGoDuration } from '../values/go-duration.js';
 import { goQuote } from '../syntax/chars.js';
+import { parseBase2Bytes } from '../values/base2-bytes.js';
 import { decodeError } from '../values/decode-rules.js';
 
 /** What a block body holds, as far as flowlens knows it. */
@@ -84,6 +85,23 @@ class Reader {
         if (v === undefined || v.kind === 'null') return 0;
         if (v.kind === 'number') return v.value;
         if (v.kind === 'string' && /^\d+$/.test(v.value)) return Number(v.value);
+        throw new Unknown();
+    }
+
+    /** A units.Base2Bytes field, in bytes. */
+    bytes(name: string): number {
+        const text = this.string(name);
+        try {
+            return parseBase2Bytes(text);
+        } catch {
+            throw new Unknown(); // reported by the decode check
+        }
+    }
+
+    /** The number of items of a list field. */
+    listLength(name: string): number {
+        const v = this.value(name, { kind: 'array', items: [] });
+        if (v?.kind === 'array') return v.items.length;
         throw new Unknown();
     }
 
@@ -202,6 +220,28 @@ const walRule: Rule = (r) => {
     return undefined;
 };
 
+// internal/component/loki/process/stages: the Validate() of the stages' blocks.
+const lokiStageRules: Readonly<Record<string, Rule>> = {
+    // sampling.go: SamplingConfig.Validate (sampling.ValidateRate accepts 0..1).
+    'stage.sampling': (r) => {
+        const rate = r.number('rate');
+        return rate >= 0 && rate <= 1 ? undefined : { message: `sampling stage failed to parse rate,Sampling Rate must be between 0.0 and 1.0, received ${rate.toFixed(6)}`, node: r.node('rate') };
+    },
+    // multiline.go: MultilineConfig.Validate.
+    'stage.multiline': (r) => (r.duration('max_wait_time') <= 0n ? { message: 'max_wait_time must be greater than 0', node: r.node('max_wait_time') } : undefined),
+    // template.go: TemplateConfig.Validate.
+    'stage.template': (r) => (r.has('source') && r.string('source') === '' ? { message: 'template source value is required', node: r.node('source') } : undefined),
+    // truncate.go: RuleConfig.Validate (SetToDefault: source_type "line").
+    rule: (r) => {
+        const limit = r.bytes('limit');
+        if (limit <= 0) return { message: 'limit must be greater than zero', node: r.node('limit') };
+        if (r.string('source_type', 'line') === 'line' && r.has('sources') && r.listLength('sources') > 0) return { message: "sources cannot be set when source_type is 'line'", node: r.node('sources') };
+        const suffix = new TextEncoder().encode(r.string('suffix', '')).length;
+        if (suffix > 0 && limit <= suffix) return { message: 'suffix length cannot be greater than or equal to limit', node: r.node('suffix') };
+        return undefined;
+    },
+};
+
 /** Rules of a component's own arguments, by component name. */
 const COMPONENT_RULES: Readonly<Record<string, Rule>> = {
     'prometheus.scrape': scrapeRule,
@@ -214,6 +254,10 @@ function blockRule(name: string, attributes: readonly AttributeSchema[], compone
     if (name === 'basic_auth' && has('password') && has('password_file')) return basicAuthRule;
     if (name === 'authorization' && has('credentials') && has('credentials_file')) return authorizationRule;
     if (name === 'tls_config' && has('ca_pem') && has('ca_file') && has('key_pem')) return tlsConfigRule;
+    if (component === 'loki.process' && (name !== 'rule' || has('limit'))) {
+        const rule = lokiStageRules[name];
+        if (rule) return rule;
+    }
     if (component === 'prometheus.remote_write' && name === 'wal') return walRule;
     if (component === 'prometheus.remote_write' && name === 'endpoint') return httpClientRule;
     if (component === 'loki.write' && name === 'endpoint') return httpClientRule;

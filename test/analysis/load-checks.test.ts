@@ -11,6 +11,17 @@ import { check } from './memory-host.js';
 
 const errors = (text: string) => check(text).filter((d) => / error /.test(d));
 
+/** Asserts that the Go files (under alloy/go/internal/component) contain each message's format string. */
+function expectInGoSource(files: readonly string[], texts: readonly string[]): void {
+    const go = path.join(SHARED, 'alloy/go/internal/component');
+    if (!fs.existsSync(go)) {
+        console.warn(`${go} not found: the Go source comparison is skipped`);
+        return;
+    }
+    const source = files.map((f) => fs.readFileSync(path.join(go, f), 'utf8')).join('\n');
+    for (const text of texts) expect(source).toContain(text);
+}
+
 describe('decode rules (Go function → message)', () => {
     it.each([
         // time.ParseDuration
@@ -212,14 +223,8 @@ describe('Validate() rules: prometheus.remote_write (remotewrite/types.go) and l
         expect(validation(`${component} "w" {\n${body}\n}\n`)).toEqual(message === undefined ? [] : [message]);
     });
 
-    it('the messages are the Go source\'s', () => {
-        const go = path.join(SHARED, 'alloy/go/internal/component');
-        if (!fs.existsSync(go)) {
-            console.warn(`${go} not found: the Go source comparison is skipped`);
-            return;
-        }
-        const source = ['common/relabel/relabel.go', 'common/config/types.go', 'prometheus/scrape/scrape.go', 'prometheus/remotewrite/types.go'].map((f) => fs.readFileSync(path.join(go, f), 'utf8')).join('\n');
-        for (const text of [
+    it("the messages are the Go source's", () => {
+        expectInGoSource(['common/relabel/relabel.go', 'common/config/types.go', 'prometheus/scrape/scrape.go', 'prometheus/remotewrite/types.go'], [
             'relabel configuration for hashmod requires non-zero modulus',
             "relabel configuration for %s action requires 'target_label' value",
             "%q is invalid 'target_label' for %s action",
@@ -234,8 +239,40 @@ describe('Validate() rules: prometheus.remote_write (remotewrite/types.go) and l
             'invalid metric_name_validation_scheme %q: must be either %q or %q',
             'truncate_frequency must not be 0',
             'min_keepalive_time must be smaller than max_keepalive_time',
-        ]) {
-            expect(source).toContain(text);
-        }
+        ]);
+    });
+});
+
+describe('Validate() rules: loki.process stages (loki/process/stages)', () => {
+    const stage = (body: string) => validation(`loki.process "p" {\n  forward_to = []\n${body}\n}\n`);
+    it.each([
+        // sampling.go SamplingConfig.Validate
+        ['stage.sampling {\n  rate = 1.5\n}', 'sampling stage failed to parse rate,Sampling Rate must be between 0.0 and 1.0, received 1.500000'],
+        ['stage.sampling {\n  rate = 0.25\n}', undefined],
+        // multiline.go MultilineConfig.Validate
+        ['stage.multiline {\n  firstline = "^x"\n  max_wait_time = "0s"\n}', 'max_wait_time must be greater than 0'],
+        ['stage.multiline {\n  firstline = "^x"\n}', undefined],
+        // template.go TemplateConfig.Validate
+        ['stage.template {\n  source = ""\n  template = "x"\n}', 'template source value is required'],
+        // truncate.go RuleConfig.Validate
+        ['stage.truncate {\n  rule {\n    limit = "0"\n  }\n}', 'limit must be greater than zero'],
+        ['stage.truncate {\n  rule {\n    limit = "1KiB"\n    sources = ["a"]\n  }\n}', "sources cannot be set when source_type is 'line'"],
+        ['stage.truncate {\n  rule {\n    limit = "3B"\n    suffix = "..."\n  }\n}', 'suffix length cannot be greater than or equal to limit'],
+        ['stage.truncate {\n  rule {\n    limit = "1KiB"\n    source_type = "label"\n    sources = ["a"]\n    suffix = "..."\n  }\n}', undefined],
+        // Nested in stage.match, the same rules apply.
+        ['stage.match {\n  selector = "{a=\\"b\\"}"\n  stage.sampling {\n    rate = -1\n  }\n}', 'sampling stage failed to parse rate,Sampling Rate must be between 0.0 and 1.0, received -1.000000'],
+    ])('%j → %s', (body, message) => {
+        expect(stage(body)).toEqual(message === undefined ? [] : [message]);
+    });
+
+    it("the messages are the Go source's", () => {
+        expectInGoSource(['sampling.go', 'multiline.go', 'template.go', 'truncate.go'].map((f) => `loki/process/stages/${f}`), [
+            'sampling stage failed to parse rate,Sampling Rate must be between 0.0 and 1.0, received %f',
+            'max_wait_time must be greater than 0',
+            'template source value is required',
+            'limit must be greater than zero',
+            "sources cannot be set when source_type is 'line'",
+            'suffix length cannot be greater than or equal to limit',
+        ]);
     });
 });
