@@ -139,6 +139,23 @@ describe('discovery.http', () => {
         expect(await metricValue(r.ctx.registry, 'prometheus_sd_refresh_failures_total', { mechanism: 'http' })).toBeGreaterThanOrEqual(2);
     });
 
+    it('publishes new targets at most once per MAX_UPDATE_FREQUENCY (Alloy throttles discovery updates), the first at once', async () => {
+        MAX_UPDATE_FREQUENCY.ms = 400;
+        let n = 0;
+        const server = await startServer((_req, res) => {
+            res.writeHead(200, { 'Content-Type': 'application/json' });
+            res.end(JSON.stringify([{ targets: [`t${n++}:1`] }]));
+        });
+        const r = await startComponent(discoveryHttp, body({ url: server.url, refresh_interval: '20ms' }));
+        const initial = r.ctx.exportsCount; // the empty list set at creation
+        await waitFor(() => r.ctx.exportsCount === initial + 1, 5000, 'the first targets');
+        const first = performance.now();
+        await waitFor(() => r.ctx.exportsCount === initial + 2, 5000, 'the next targets');
+        // Refreshes every 20 ms changed the targets all along; the second export waited for the throttle.
+        expect(performance.now() - first).toBeGreaterThanOrEqual(300);
+        expect(n).toBeGreaterThan(5);
+    });
+
     it('refuses a URL that is not http(s), and TLS settings it cannot honour', async () => {
         await expect(startComponent(discoveryHttp, body({ url: 'ftp://x/' }))).rejects.toThrow("URL scheme must be 'http' or 'https'");
         await expect(startComponent(discoveryHttp, body({ url: 'https://x/' }, { tls_config: body({ insecure_skip_verify: true }) }))).rejects.toThrow(/block "tls_config" is not supported by flowlens' embedded runtime/);
