@@ -20,7 +20,8 @@ import type { ParsedFile } from '../../language/syntax/parser.js';
 import { directoryConfigurations, isModuleOnly, loadedByLiteral } from '../../language/workspace/configurations.js';
 import { isConfigFileName } from '../../language/workspace/files.js';
 import { parsedFileIfAny, parsedFileOf } from './alloy-parser.js';
-import { settingsToOptions } from './settings.js';
+import { ReferenceDocs } from './reference-docs.js';
+import { docsPathOf, settingsToOptions } from './settings.js';
 
 /** Reads open and workspace documents from Langium, anything else from the disk. */
 class DocumentsFileHost implements FileHost {
@@ -80,6 +81,8 @@ export class AlloyWorkspace {
     private readonly targetsOf = new WeakMap<ParsedFile, string[]>();
     // Until the client sends settings, the defaults of empty settings (Alloy's: generally-available), as the CLI.
     private options: AnalysisOptions = settingsToOptions({});
+    /** Descriptions from the reference docs, when `flowlens.docsPath` names a copy of them. */
+    private referenceDocs = new ReferenceDocs(undefined);
     /** The first workspace folder, for `${workspaceFolder}` in settings. */
     private workspaceFolder?: string;
 
@@ -92,6 +95,7 @@ export class AlloyWorkspace {
         });
         shared.workspace.ConfigurationProvider.onConfigurationSectionUpdate((update) => {
             this.options = settingsToOptions(update.configuration, this.workspaceFolder);
+            this.referenceDocs = new ReferenceDocs(docsPathOf(update.configuration, this.workspaceFolder));
             this.clear();
             const all = shared.workspace.LangiumDocuments.all.map((d) => d.uri).toArray();
             void shared.workspace.DocumentBuilder.update(all, []);
@@ -159,6 +163,10 @@ export class AlloyWorkspace {
             return file && analyzeConfiguration([file], host, options, path.dirname(key), isModuleOnly(file) ? 'flow-module' : 'root');
         }
         return analyzeConfiguration(directoryConfigurations(key, host, this.moduleTargets).root, host, options, key);
+    }
+
+    get docs(): ReferenceDocs {
+        return this.referenceDocs;
     }
 
     /** The first workspace folder, if the client opened one. */

@@ -6,7 +6,7 @@
 
 import type { LangiumDocument } from 'langium';
 import type { CompletionProvider, CompletionProviderOptions } from 'langium/lsp';
-import { type CompletionItem, CompletionItemKind, type CompletionList, type CompletionParams, InsertTextFormat, type Range } from 'vscode-languageserver';
+import { type CompletionItem, CompletionItemKind, type CompletionList, type CompletionParams, InsertTextFormat, type MarkupContent, type Range } from 'vscode-languageserver';
 import type { AnalysisIndex } from '../../language/analysis/analysis-index.js';
 import { argumentsOf } from '../../language/analysis/body-checker.js';
 import { moduleBehind } from '../../language/analysis/module-targets.js';
@@ -19,7 +19,7 @@ import type { ModuleDef } from '../../language/model/modules.js';
 import type { Block, Statement } from '../../language/syntax/ast.js';
 import type { AlloyWorkspace } from './alloy-workspace.js';
 import { indexOf, pathOf } from './editor-context.js';
-import { exportNames, stdlibDescription } from './node-facts.js';
+import { exportNames, schemaOf, stdlibDescription } from './node-facts.js';
 
 interface Scope {
     index?: AnalysisIndex;
@@ -88,6 +88,7 @@ export class AlloyCompletionProvider implements CompletionProvider {
     /** Where a statement starts: blocks, attributes and arguments. */
     private statement(prefix: string, scope: Scope, range: Range): CompletionItem[] {
         const catalog = loadCatalog(scope.dialect);
+        const docs = this.workspace().docs;
         if (!scope.node) {
             const items: CompletionItem[] = [];
             const blocks: Array<[string, ComponentSchema | undefined, CompletionItemKind]> = [
@@ -117,7 +118,7 @@ export class AlloyCompletionProvider implements CompletionProvider {
                     label: name,
                     kind,
                     detail: schema ? `${schema.kind === 'config' ? 'config block' : 'component'}${schema.stability !== 'generally-available' ? ` (${schema.stability})` : ''}` : 'custom component',
-                    documentation: schema?.docs ? { kind: 'markdown', value: `[reference](${schema.docs})` } : undefined,
+                    documentation: schema?.docs ? markdown(docs.component(schema.docs), `[reference](${schema.docs})`) : undefined,
                     textEdit: { range, newText: blockSnippet(name, labelled, required.attributes, required.blocks) },
                     insertTextFormat: InsertTextFormat.Snippet,
                 });
@@ -127,6 +128,7 @@ export class AlloyCompletionProvider implements CompletionProvider {
         // Inside a node: its attributes and blocks.
         const existing = new Set(bodyAt(scope.node.stmt.node, scope.blockPath).filter((s) => s.$type === 'Attribute').map((s) => s.name));
         const members = membersOf(scope.node, scope.blockPath, scope.index);
+        const url = schemaOf(scope.node)?.docs;
         const items: CompletionItem[] = [];
         for (const a of members.attributes) {
             if (existing.has(a.name) || !a.name.startsWith(prefix)) continue;
@@ -134,7 +136,7 @@ export class AlloyCompletionProvider implements CompletionProvider {
                 label: a.name,
                 kind: CompletionItemKind.Property,
                 detail: `${a.type}${a.required ? ' (required)' : ''}`,
-                documentation: a.default !== undefined ? `default: ${a.default}` : undefined,
+                documentation: markdown(url && docs.argument(url, scope.blockPath, a.name), a.default !== undefined ? `default: \`${a.default}\`` : undefined),
                 sortText: `${a.required ? 0 : 1}${a.name}`,
                 textEdit: { range, newText: `${a.name} = $0` },
                 insertTextFormat: InsertTextFormat.Snippet,
@@ -146,6 +148,7 @@ export class AlloyCompletionProvider implements CompletionProvider {
                 label: b.name,
                 kind: CompletionItemKind.Struct,
                 detail: `block${b.required ? ' (required)' : ''}`,
+                documentation: markdown(url && docs.block(url, [...scope.blockPath, b.name])),
                 sortText: `${b.required ? 0 : 2}${b.name}`,
                 textEdit: { range, newText: blockSnippet(b.name, b.label === 'required', b.attributes.filter((a) => a.required), b.blocks.filter((x) => x.required)) },
                 insertTextFormat: InsertTextFormat.Snippet,
@@ -189,7 +192,8 @@ export class AlloyCompletionProvider implements CompletionProvider {
                 const next = rest.split('.')[0];
                 const entry = catalog.stdlib[name];
                 const kind = next !== rest ? CompletionItemKind.Module : entry.kind === 'function' ? CompletionItemKind.Function : CompletionItemKind.Constant;
-                if (next === rest || qualifier === '') add(next, kind, next === rest ? entry.signature : 'namespace', next === rest ? stdlibDescription(name, scope.dialect) : undefined);
+                const documentation = next === rest ? [stdlibDescription(name, scope.dialect), this.workspace().docs.stdlib(entry.docs, name)].filter(Boolean).join('\n\n') : undefined;
+                if (next === rest || qualifier === '') add(next, kind, next === rest ? entry.signature : 'namespace', documentation);
             }
         }
         // Module arguments and scope variables.
@@ -213,6 +217,12 @@ export class AlloyCompletionProvider implements CompletionProvider {
             textEdit: { range: replace, newText: label },
         }));
     }
+}
+
+/** Markdown documentation from the parts that are known, or nothing. */
+function markdown(...parts: Array<string | undefined | false | ''>): MarkupContent | undefined {
+    const value = parts.filter(Boolean).join('\n\n');
+    return value ? { kind: 'markdown', value } : undefined;
 }
 
 /**

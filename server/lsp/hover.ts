@@ -7,14 +7,14 @@ import type { HoverProvider } from 'langium/lsp';
 import type { Hover, HoverParams } from 'vscode-languageserver';
 import type { Analysis } from '../../language/analysis/analyze.js';
 import type { NodeInfo, RefInfo } from '../../language/analysis/semantic-model.js';
-import { findBlockSchema } from '../../language/catalog/catalog.js';
+import { findBlockSchema, loadCatalog } from '../../language/catalog/catalog.js';
 import type { AttributeSchema } from '../../language/catalog/schema.js';
 import { printValue } from '../../language/eval/print-value.js';
 import { EvalError, type Value } from '../../language/eval/value.js';
 import type { Expression } from '../../language/syntax/ast.js';
 import type { AlloyWorkspace } from './alloy-workspace.js';
 import { contextAt } from './editor-context.js';
-import { describeNode, exportsOf, instancesLine, staticExportValue, stdlibDescription } from './node-facts.js';
+import { describeNode, exportsOf, instancesLine, schemaOf, staticExportValue, stdlibDescription } from './node-facts.js';
 
 const MAX_VALUE = 200;
 
@@ -26,20 +26,29 @@ export class AlloyHoverProvider implements HoverProvider {
         const located = ctx?.located;
         if (!ctx || !located) return undefined;
         const { analysis } = ctx;
+        const docs = this.workspace().docs;
         let markdown: string | undefined;
         switch (located.kind) {
-            case 'node':
-                markdown = [describeNode(located.node), instancesLine(located.node, analysis), exportsOf(located.node, analysis)].filter(Boolean).join('\n\n');
+            case 'node': {
+                const url = schemaOf(located.node)?.docs;
+                markdown = [describeNode(located.node), url && docs.component(url), instancesLine(located.node, analysis), exportsOf(located.node, analysis)].filter(Boolean).join('\n\n');
                 break;
+            }
             case 'reference':
                 markdown = this.reference(located.ref, located.index, analysis);
                 break;
-            case 'attribute':
-                markdown = this.attribute(located.node, located.attribute.name, located.blockPath, located.attribute.value, analysis);
+            case 'attribute': {
+                const url = schemaOf(located.node)?.docs;
+                const prose = url && docs.argument(url, located.blockPath, located.attribute.name);
+                markdown = [this.attribute(located.node, located.attribute.name, located.blockPath, located.attribute.value, analysis), prose].filter(Boolean).join('\n\n');
                 break;
-            case 'nested-block':
-                markdown = `block \`${located.block.name}\` of ${describeNode(located.node)}`;
+            }
+            case 'nested-block': {
+                const url = schemaOf(located.node)?.docs;
+                const prose = url && docs.block(url, [...located.blockPath, located.block.name]);
+                markdown = [`block \`${located.block.name}\` of ${describeNode(located.node)}`, prose].filter(Boolean).join('\n\n');
                 break;
+            }
             case 'declare':
                 markdown = `**declare** \`${located.declare.name}\` — a custom component; use it as \`${located.declare.name} "label" { }\``;
                 break;
@@ -56,16 +65,21 @@ export class AlloyHoverProvider implements HoverProvider {
         if (!ref.target) {
             if (!ref.scoped) return undefined;
             const name = ref.traversal.names.slice(0, index + 1).join('.');
-            return stdlibDescription(name, ref.file.dialect) ?? `\`${name}\``;
+            const entry = loadCatalog(ref.file.dialect).stdlib[name];
+            const prose = entry && this.workspace().docs.stdlib(entry.docs, name);
+            return [stdlibDescription(name, ref.file.dialect) ?? `\`${name}\``, prose].filter(Boolean).join('\n\n');
         }
+        const url = schemaOf(ref.target)?.docs;
         const nodeIdLength = ref.traversal.names.length - ref.fields.length;
-        if (index < nodeIdLength) return [describeNode(ref.target), instancesLine(ref.target, analysis)].filter(Boolean).join('\n\n');
+        if (index < nodeIdLength) return [describeNode(ref.target), url && this.workspace().docs.component(url), instancesLine(ref.target, analysis)].filter(Boolean).join('\n\n');
         const field = ref.fields[index - nodeIdLength];
         const exported = exportTypeOf(ref.target, field);
         const value = staticExportValue(ref.target, field, analysis);
         const lines = [`\`${ref.traversal.names.slice(0, index + 1).join('.')}\`${exported ? `: \`${exported}\`` : ''}`];
+        const prose = url && index === nodeIdLength && this.workspace().docs.export(url, field);
         if (value) lines.push(`value: \`${printValue(value, MAX_VALUE)}\``);
         else lines.push('value: known when the pipeline runs');
+        if (prose) lines.push(prose);
         return lines.join('\n\n');
     }
 

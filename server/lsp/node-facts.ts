@@ -6,7 +6,7 @@ import type { Analysis } from '../../language/analysis/analyze.js';
 import { moduleBehind } from '../../language/analysis/module-targets.js';
 import type { NodeInfo } from '../../language/analysis/semantic-model.js';
 import { loadCatalog } from '../../language/catalog/catalog.js';
-import type { Dialect } from '../../language/catalog/schema.js';
+import type { ComponentSchema, Dialect } from '../../language/catalog/schema.js';
 import { EvalError, type Value } from '../../language/eval/value.js';
 import type { Attribute, Block } from '../../language/syntax/ast.js';
 
@@ -92,6 +92,12 @@ export function staticExportValue(node: NodeInfo, key: string, analysis: Analysi
         if (e instanceof EvalError) return undefined;
         throw e;
     }
+}
+
+/** The catalog schema of a built-in component, config block or service. */
+export function schemaOf(node: NodeInfo): ComponentSchema | undefined {
+    const r = node.resolution;
+    return r.kind === 'builtin' || r.kind === 'config' || r.kind === 'service' ? r.schema : undefined;
 }
 
 /** Markdown for a stdlib name, from the catalog. */

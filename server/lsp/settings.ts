@@ -15,6 +15,15 @@ export interface FlowlensSettings {
     dialect?: string;
     env?: Record<string, unknown>;
     pathMappings?: Record<string, unknown>;
+    docsPath?: unknown;
+}
+
+/** `flowlens.docsPath`: a local copy of Alloy's docs (docs/sources), absolute or under `${workspaceFolder}`. */
+export function docsPathOf(raw: unknown, workspaceFolder?: string): string | undefined {
+    const value = (raw && typeof raw === 'object' ? (raw as FlowlensSettings).docsPath : undefined) ?? undefined;
+    if (typeof value !== 'string' || value === '') return undefined;
+    const resolved = workspaceFolder ? value.replaceAll('${workspaceFolder}', workspaceFolder) : value;
+    return path.isAbsolute(resolved) ? resolved : undefined;
 }
 
 const LEVELS = ['experimental', 'public-preview', 'generally-available'];
