@@ -69,7 +69,7 @@ prometheus.scrape "s" {
 	targets         = []
 	forward_to      = []
 	honor_metadata  = true
-	proxy_url       = "http://127.0.0.1:3128"
+	scrape_failure_log_file = "/tmp/failures.log"
 }
 
 prometheus.remote_write "w" {
@@ -81,7 +81,7 @@ prometheus.remote_write "w" {
 `);
         const byId = Object.fromEntries(report.nodes.map((n) => [n.id, n]));
         expect(byId['prometheus.remote_write.w']).toMatchObject({ runnable: true, notes: ['endpoint > round_robin_dns is ignored (harmless when run locally)'] });
-        expect(byId['prometheus.scrape.s']).toMatchObject({ runnable: false, reason: `argument "proxy_url" ${UNSUPPORTED_SUFFIX}` });
+        expect(byId['prometheus.scrape.s']).toMatchObject({ runnable: false, reason: `argument "scrape_failure_log_file" ${UNSUPPORTED_SUFFIX}` });
     });
 
     it('calls a configuration without components not runnable, and says why', async () => {

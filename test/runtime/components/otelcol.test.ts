@@ -338,7 +338,7 @@ describe('otelcol.exporter.otlphttp', () => {
 
     it('refuses unknown encodings and unsupported client options', async () => {
         await expect(startComponent(otelcolExporterOtlpHttp, body({ encoding: 'xml' }, { client: body({ endpoint: 'http://x' }) }))).rejects.toThrow('encoding: expected "proto" or "json", got "xml"');
-        await expect(startComponent(otelcolExporterOtlpHttp, body({}, { client: body({ endpoint: 'http://x', proxy_url: 'http://p' }) }))).rejects.toThrow(`argument "client > proxy_url" is not supported by flowlens' embedded runtime; it runs on Grafana Alloy`);
+        await expect(startComponent(otelcolExporterOtlpHttp, body({}, { client: body({ endpoint: 'http://x' }, { tls: body({ cipher_suites: ['TLS_AES_128_GCM_SHA256'] }) }) }))).rejects.toThrow(`argument "client > tls > cipher_suites" is not supported by flowlens' embedded runtime; it runs on Grafana Alloy`);
         await expect(startComponent(otelcolExporterOtlpHttp, body({}, { client: body({ endpoint: 'http://x', compression: 'zstd' }) }))).rejects.toThrow(/supports "gzip" and "none"/);
         await expect(startComponent(otelcolExporterOtlpHttp, body({}, { client: body({ endpoint: 'http://x' }, { tls: body({ insecure: true }) }) }))).resolves.toBeDefined();
     });

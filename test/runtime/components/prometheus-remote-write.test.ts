@@ -213,8 +213,8 @@ describe('prometheus.remote_write', () => {
 
     it('validates arguments', async () => {
         await expect(start('not a url')).rejects.toThrow('endpoint > url: expected an http(s) URL, got "not a url"');
-        await expect(startComponent(prometheusRemoteWrite, body({}, { endpoint: body({ url: 'http://x/' }, { sigv4: body({ region: 'eu' }) }) }))).rejects.toThrow(
-            `block "endpoint > sigv4" is not supported by flowlens' embedded runtime; it runs on Grafana Alloy`,
+        await expect(startComponent(prometheusRemoteWrite, body({}, { endpoint: body({ url: 'http://x/' }, { azuread: body({ cloud: 'AzurePublic' }) }) }))).rejects.toThrow(
+            `block "endpoint > azuread" is not supported by flowlens' embedded runtime; it runs on Grafana Alloy`,
         );
         await expect(startComponent(prometheusRemoteWrite, body({}, { endpoint: body({ url: 'http://x/', protobuf_message: 'io.prometheus.write.v2.Request' }) }))).rejects.toThrow(/remote write 1.0/);
         await expect(startComponent(prometheusRemoteWrite, body({}, { endpoint: [body({ url: 'http://x/' }), body({ url: 'http://x/' })] }))).rejects.toThrow(/endpoint names must be unique/);

@@ -229,8 +229,8 @@ describe('prometheus.scrape', () => {
         await expect(startComponent(prometheusScrape, body({ targets: [], forward_to: [sink.value], scrape_interval: '1s', scrape_timeout: '5s' }))).rejects.toThrow(
             'scrape_timeout: scrape_timeout (5s) is greater than scrape_interval (1s)',
         );
-        await expect(startComponent(prometheusScrape, body({ targets: [], forward_to: [sink.value], proxy_url: 'http://p:1' }))).rejects.toThrow(
-            `argument "proxy_url" is not supported by flowlens' embedded runtime; it runs on Grafana Alloy`,
+        await expect(startComponent(prometheusScrape, body({ targets: [], forward_to: [sink.value], scrape_failure_log_file: '/tmp/x.log' }))).rejects.toThrow(
+            `argument "scrape_failure_log_file" is not supported by flowlens' embedded runtime; it runs on Grafana Alloy`,
         );
         await expect(startComponent(prometheusScrape, body({ targets: [], forward_to: [sink.value], scrape_protocols: ['PrometheusProto'] }))).rejects.toThrow(/scrapes only PrometheusText0.0.4/);
         await expect(startComponent(prometheusScrape, body({ targets: [], forward_to: [sink.value], scheme: 'ftp' }))).rejects.toThrow('scheme: expected "http" or "https", got "ftp"');

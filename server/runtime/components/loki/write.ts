@@ -21,14 +21,13 @@ import type { LogEntry } from '../../protocols/log-entry.js';
 import { isValidLabelName } from '../../protocols/labels.js';
 import { Args, ArgumentError, attr, block, schema } from '../decode.js';
 import { EndpointHealth } from '../endpoint-health.js';
-import { type HttpAuth, authorizationHeader, decodeAuth } from '../http-auth.js';
+import { HTTP_CLIENT_ATTRIBUTES, HTTP_CLIENT_BLOCKS, type HttpClientConfig, createHttpClient, decodeHttpClientConfig } from '../http-client-config.js';
 import { HttpClient, describeNetworkError, sleep } from '../http-client.js';
 import { type CounterHandle, type HistogramHandle, InstanceMetrics } from '../metrics.js';
 import { USER_AGENT } from '../version.js';
 import { PUSH_HEADERS, type PushStream, encodePushRequest, labelsString } from './push-protocol.js';
 import { createHash } from 'node:crypto';
 
-const BASIC_AUTH = [attr('username', 'string'), attr('password', 'secret'), attr('password_file', 'string')];
 
 const SCHEMA = schema(
     [attr('external_labels', 'map(string)'), attr('max_streams', 'int')],
@@ -41,8 +40,7 @@ const SCHEMA = schema(
                 attr('name', 'string'),
                 attr('batch_size', 'string'),
                 attr('batch_wait', 'duration'),
-                attr('bearer_token', 'secret'),
-                attr('bearer_token_file', 'string'),
+                ...HTTP_CLIENT_ATTRIBUTES,
                 attr('headers', 'map(string)'),
                 attr('http_headers', 'map(list(secret))'),
                 attr('max_backoff_period', 'duration'),
@@ -53,8 +51,7 @@ const SCHEMA = schema(
                 attr('tenant_id', 'string'),
             ],
             [
-                block('basic_auth', false, BASIC_AUTH),
-                block('authorization', false, [attr('credentials_file', 'string'), attr('credentials', 'secret'), attr('type', 'string')]),
+                ...HTTP_CLIENT_BLOCKS,
                 block('queue_config', false, [attr('block_on_overflow', 'bool'), attr('capacity', 'string'), attr('drain_timeout', 'duration'), attr('min_shards', 'number')]),
             ],
         ),
@@ -63,8 +60,8 @@ const SCHEMA = schema(
     [{ name: 'receiver', type: 'LogsReceiver' }],
 );
 
-/** Accepted and ignored: HTTP/2 and redirect-following change nothing about what is sent. */
-export const IGNORED: readonly string[] = ['endpoint.enable_http2', 'endpoint.follow_redirects'];
+/** Accepted and ignored: HTTP/2 changes nothing about what is sent (requests are HTTP/1.1). */
+export const IGNORED: readonly string[] = ['endpoint.enable_http2'];
 
 const TENANT_LABEL = '__tenant_id__';
 /** stop() sends what is buffered for at most this long (the runtime gives stop() 10 s in all). */
@@ -86,7 +83,7 @@ interface EndpointConfig {
     readonly capacity: number;
     readonly blockOnOverflow: boolean;
     readonly drainTimeoutMs: number;
-    readonly auth: HttpAuth;
+    readonly client: HttpClientConfig;
 }
 
 const HOST_TENANT = ['host', 'tenant'];
@@ -155,7 +152,7 @@ class Endpoint {
         private readonly owner: LokiWrite,
         public cfg: EndpointConfig,
     ) {
-        this.client = new HttpClient(cfg.url);
+        this.client = createHttpClient(cfg.url, cfg.client);
         this.metrics = new InstanceMetrics(owner.ctx.registry, owner.ctx.metricLabels);
         for (const spec of [SPEC.sentBytes, SPEC.droppedBytes, SPEC.sentEntries, SPEC.droppedEntries, SPEC.retries, SPEC.requestSize, SPEC.requestDuration]) this.metrics.declare(spec);
         this.metrics.gaugeFn(SPEC.pending, { host: cfg.host }, () => this.pending());
@@ -313,7 +310,7 @@ class Endpoint {
             const t0 = performance.now();
             const span = ctx.tracer.startSpan('loki.write send', { attributes: { 'flowlens.component_id': ctx.globalId, 'url.full': this.cfg.url, 'flowlens.entries': batch.count, 'flowlens.attempt': attempt } });
             try {
-                const headers = await this.headers(tenant);
+                const headers = this.headers(tenant);
                 const res = await this.client.post(body, headers, this.cfg.remoteTimeoutMs, this.abort.signal);
                 status = res.status;
                 problem = status >= 200 && status < 300 ? '' : `server returned HTTP status ${status}: ${res.text.split('\n')[0]}`;
@@ -352,11 +349,9 @@ class Endpoint {
         this.drop(tenant, status === 429 ? 'rate_limited' : 'ingester_error', batch.count, body.byteLength);
     }
 
-    private async headers(tenant: string): Promise<Record<string, string>> {
+    private headers(tenant: string): Record<string, string> {
         const headers: Record<string, string> = { ...PUSH_HEADERS, 'User-Agent': USER_AGENT };
         if (tenant !== '') headers['X-Scope-OrgID'] = tenant;
-        const authorization = await authorizationHeader(this.cfg.auth);
-        if (authorization !== undefined) headers.Authorization = authorization;
         // Custom headers never replace the ones loki.write sets (Alloy skips them with a warning).
         const taken = new Set(Object.keys(headers).map((k) => k.toLowerCase()));
         for (const [k, v] of Object.entries(this.cfg.headers)) if (!taken.has(k.toLowerCase())) headers[k] = v;
@@ -371,9 +366,9 @@ class Endpoint {
     }
 
     reconfigure(cfg: EndpointConfig): void {
-        if (cfg.url !== this.cfg.url) {
+        if (cfg.url !== this.cfg.url || cfg.client.key !== this.cfg.client.key) {
             this.client.close();
-            this.client = new HttpClient(cfg.url);
+            this.client = createHttpClient(cfg.url, cfg.client);
         }
         this.cfg = cfg;
     }
@@ -527,7 +522,7 @@ function decodeEndpoint(ep: Args): EndpointConfig {
         capacity,
         blockOnOverflow: q?.bool('block_on_overflow', true) ?? true,
         drainTimeoutMs: q?.duration('drain_timeout', 15_000) ?? 15_000,
-        auth: decodeAuth(ep),
+        client: decodeHttpClientConfig(ep),
     };
 }
 

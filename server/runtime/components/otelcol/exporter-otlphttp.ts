@@ -13,6 +13,8 @@ import { TRACES_CONSUMER_TYPE } from '../../component.js';
 import { type TraceBatch, encodeExportTraceRequest } from '../../protocols/otlp-json.js';
 import { Args, attr, block, schema } from '../decode.js';
 import { HttpClient, describeNetworkError } from '../http-client.js';
+import { decodeProxy } from '../http-proxy.js';
+import { OTEL_CLIENT_TLS_BLOCK, decodeOtelClientTls } from '../http-tls.js';
 import { type AttemptOutcome, IGNORED_QUEUE_ARGUMENTS, QueuedExporter, RETRY_ON_FAILURE_BLOCK, SENDING_QUEUE_BLOCK, decodeQueueRetry } from './export-queue.js';
 import { OTLP_PROTOBUF_CONTENT_TYPE, encodeExportTraceRequestProto } from './otlp-proto.js';
 import { USER_AGENT } from '../version.js';
@@ -30,8 +32,9 @@ const SCHEMA = schema(
                 attr('compression', 'string'),
                 attr('headers', 'map(string)'),
                 attr('timeout', 'duration'),
+                attr('proxy_url', 'string'),
             ],
-            [block('tls', false, [attr('insecure_skip_verify', 'boolean'), attr('insecure', 'boolean')])],
+            [OTEL_CLIENT_TLS_BLOCK],
         ),
         RETRY_ON_FAILURE_BLOCK,
         SENDING_QUEUE_BLOCK,
@@ -69,7 +72,6 @@ interface ExporterConfig {
     headers: Record<string, string>;
     timeoutMs: number;
     gzip: boolean;
-    insecureSkipVerify: boolean;
 }
 
 class OtelcolExporterOtlpHttp extends QueuedExporter {
@@ -101,7 +103,8 @@ class OtelcolExporterOtlpHttp extends QueuedExporter {
         }
         const headers: Record<string, string> = {};
         for (const [k, v] of client.stringMap('headers') ?? []) headers[k] = v;
-        const tls = client.block('tls');
+        const tls = decodeOtelClientTls(client.block('tls'));
+        const proxy = decodeProxy(client);
         const { retry, queue } = decodeQueueRetry(args);
         this.cfg = {
             url: tracesEndpoint,
@@ -109,12 +112,11 @@ class OtelcolExporterOtlpHttp extends QueuedExporter {
             headers,
             timeoutMs: client.duration('timeout', 30_000, { allowZero: false }),
             gzip: compression === 'gzip',
-            insecureSkipVerify: tls?.bool('insecure_skip_verify', false) ?? false,
         };
-        const key = `${tracesEndpoint}\u0000${this.cfg.insecureSkipVerify}`;
+        const key = JSON.stringify([tracesEndpoint, client.body.blocks.filter((b) => b.name === 'tls').map((b) => [...b.body.attributes]), client.string('proxy_url')]);
         if (key !== this.clientKey) {
             this.client?.close();
-            this.client = new HttpClient(tracesEndpoint, { insecureSkipVerify: this.cfg.insecureSkipVerify });
+            this.client = new HttpClient(tracesEndpoint, { tls, proxy });
             this.clientKey = key;
         }
         this.ctx.setExports({ input: { kind: 'capsule', type: TRACES_CONSUMER_TYPE, payload: this.queue.consumer } });

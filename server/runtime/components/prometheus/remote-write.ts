@@ -22,7 +22,7 @@ import { REMOTE_WRITE_HEADERS } from '../../protocols/remote-write.js';
 import { Args, ArgumentError, RULE_ATTRIBUTES, attr, block, schema } from '../decode.js';
 import { EndpointHealth } from '../endpoint-health.js';
 import { errorMessage } from '../fanout.js';
-import { type HttpAuth, authorizationHeader, decodeAuth } from '../http-auth.js';
+import { HTTP_CLIENT_ATTRIBUTES, HTTP_CLIENT_BLOCKS, type HttpClientConfig, REMOTE_WRITE_AUTH_BLOCKS, createHttpClient, decodeHttpClientConfig } from '../http-client-config.js';
 import { HttpClient, describeNetworkError, sleep } from '../http-client.js';
 import { type CounterHandle, type HistogramHandle, InstanceMetrics } from '../metrics.js';
 import { decodeRules } from '../relabel-rules.js';
@@ -37,8 +37,7 @@ const SCHEMA = schema(
             false,
             [
                 attr('url', 'string', true),
-                attr('bearer_token_file', 'string'),
-                attr('bearer_token', 'secret'),
+                ...HTTP_CLIENT_ATTRIBUTES,
                 attr('headers', 'map(string)'),
                 attr('http_headers', 'map(list(secret))'),
                 attr('name', 'string'),
@@ -46,8 +45,8 @@ const SCHEMA = schema(
                 attr('remote_timeout', 'duration'),
             ],
             [
-                block('basic_auth', false, [attr('password_file', 'string'), attr('password', 'secret'), attr('username', 'string')]),
-                block('authorization', false, [attr('credentials_file', 'string'), attr('credentials', 'secret'), attr('type', 'string')]),
+                ...HTTP_CLIENT_BLOCKS,
+                ...REMOTE_WRITE_AUTH_BLOCKS,
                 block('queue_config', false, [
                     attr('batch_send_deadline', 'duration'),
                     attr('capacity', 'number'),
@@ -67,13 +66,12 @@ const SCHEMA = schema(
 );
 
 /**
- * Accepted and ignored (harmless locally): HTTP/2, redirects, exemplar and native-histogram sending
+ * Accepted and ignored (harmless locally): HTTP/2 (requests are HTTP/1.1), exemplar and native-histogram sending
  * (flowlens' samples carry neither), round-robin DNS, metadata sending (flowlens sends no metadata),
  * and the WAL block (flowlens queues in memory; its sizes do not change what is sent).
  */
 export const IGNORED: readonly string[] = [
     'endpoint.enable_http2',
-    'endpoint.follow_redirects',
     'endpoint.send_exemplars',
     'endpoint.send_native_histograms',
     'endpoint.round_robin_dns',
@@ -94,7 +92,7 @@ interface EndpointConfig {
     retryOn429: boolean;
     sampleAgeLimitMs: number;
     rules: CompiledRules;
-    auth: HttpAuth;
+    client: HttpClientConfig;
 }
 
 const RW_LABELS = ['remote_name', 'url'];
@@ -175,7 +173,7 @@ class EndpointQueue {
         private readonly owner: PrometheusRemoteWrite,
         public cfg: EndpointConfig,
     ) {
-        this.client = new HttpClient(cfg.url);
+        this.client = createHttpClient(cfg.url, cfg.client);
         this.relabeler = cfg.rules.length > 0 ? new Relabeler(cfg.rules) : undefined;
         this.metrics = new InstanceMetrics(owner.ctx.registry, owner.ctx.metricLabels);
         const l = { remote_name: cfg.name, url: cfg.url };
@@ -199,9 +197,9 @@ class EndpointQueue {
     }
 
     reconfigure(cfg: EndpointConfig): void {
-        if (cfg.url !== this.cfg.url) {
+        if (cfg.url !== this.cfg.url || cfg.client.key !== this.cfg.client.key) {
             this.client.close();
-            this.client = new HttpClient(cfg.url);
+            this.client = createHttpClient(cfg.url, cfg.client);
         }
         this.cfg = cfg;
         this.relabeler = cfg.rules.length > 0 ? new Relabeler(cfg.rules) : undefined;
@@ -382,7 +380,7 @@ class EndpointQueue {
             let retryAfterMs: number | undefined;
             let problem: string | undefined;
             try {
-                const headers = await this.owner.requestHeaders(this.cfg);
+                const headers = this.owner.requestHeaders(this.cfg);
                 const res = await this.client.post(body, headers, this.cfg.remoteTimeoutMs, this.abort.signal);
                 status = res.status;
                 retryAfterMs = res.retryAfterMs;
@@ -530,7 +528,7 @@ export class PrometheusRemoteWrite implements Component {
                 retryOn429: q?.bool('retry_on_http_429', true) ?? true,
                 sampleAgeLimitMs: q?.duration('sample_age_limit', 0) ?? 0,
                 rules: decodeRules(ep, 'write_relabel_config'),
-                auth: decodeAuth(ep),
+                client: decodeHttpClientConfig(ep, true),
             } satisfies EndpointConfig;
         });
         const names = new Set<string>();
@@ -572,11 +570,8 @@ export class PrometheusRemoteWrite implements Component {
         return out;
     }
 
-    async requestHeaders(cfg: EndpointConfig): Promise<Record<string, string>> {
-        const headers: Record<string, string> = { ...cfg.headers, ...REMOTE_WRITE_HEADERS, 'User-Agent': USER_AGENT };
-        const authorization = await authorizationHeader(cfg.auth);
-        if (authorization !== undefined) headers.Authorization = authorization;
-        return headers;
+    requestHeaders(cfg: EndpointConfig): Record<string, string> {
+        return { ...cfg.headers, ...REMOTE_WRITE_HEADERS, 'User-Agent': USER_AGENT };
     }
 
     private append(samples: readonly Sample[]): void {

@@ -16,14 +16,16 @@
 // in process instead of over the network.
 
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import zlib from 'node:zlib';
 import type { ArgumentBody, Component, ComponentContext, ComponentDefinition, MetricsReceiver } from '../../component.js';
 import { METRICS_RECEIVER_TYPE } from '../../component.js';
 import { ExpositionParser } from '../../protocols/exposition.js';
 import { type Label, type Labels, type Sample, METRIC_NAME_LABEL, isValidLabelName, labelsFromRecord, labelsKey } from '../../protocols/labels.js';
 import { STALE_NAN } from '../../protocols/staleness.js';
-import { Args, ArgumentError, attr, block, formatDuration, isMetricsReceiver, parseDuration, schema } from '../decode.js';
+import { Args, attr, formatDuration, isMetricsReceiver, parseDuration, schema } from '../decode.js';
 import { errorMessage, forwardSamples } from '../fanout.js';
+import { HTTP_CLIENT_ATTRIBUTES, HTTP_CLIENT_BLOCKS, type HttpClientConfig, createHttpClient, decodeHttpClientConfig } from '../http-client-config.js';
+import { BodyTooLarge, type HttpClient, type HttpResponse, describeNetworkError } from '../http-client.js';
 import { type CounterHandle, FORWARDED_SAMPLES, InstanceMetrics } from '../metrics.js';
 import { SELF_SCRAPE_ADDRESS } from './exporter-self.js';
 import { USER_AGENT } from '../version.js';
@@ -32,12 +34,10 @@ const SCHEMA = schema(
     [
         attr('forward_to', 'list(MetricsReceiver)', true),
         attr('targets', 'list(map(string))', true),
-        attr('bearer_token_file', 'string'),
-        attr('bearer_token', 'secret'),
+        ...HTTP_CLIENT_ATTRIBUTES,
         attr('body_size_limit', 'int'),
         attr('enable_compression', 'bool'),
         attr('extra_metrics', 'bool'),
-        attr('follow_redirects', 'bool'),
         attr('http_headers', 'map(list(secret))'),
         attr('honor_labels', 'bool'),
         attr('honor_timestamps', 'bool'),
@@ -56,8 +56,7 @@ const SCHEMA = schema(
         attr('track_timestamps_staleness', 'bool'),
     ],
     [
-        block('authorization', false, [attr('credentials_file', 'string'), attr('credentials', 'secret'), attr('type', 'string')]),
-        block('basic_auth', false, [attr('password_file', 'string'), attr('password', 'secret'), attr('username', 'string')]),
+        ...HTTP_CLIENT_BLOCKS,
     ],
     [],
 );
@@ -104,14 +103,9 @@ interface ScrapeConfig {
     labelValueLengthLimit: number;
     targetLimit: number;
     enableCompression: boolean;
-    followRedirects: boolean;
     headers: Map<string, string[]>;
-    auth: AuthConfig | undefined;
+    client: HttpClientConfig;
 }
-
-type AuthConfig =
-    | { kind: 'basic'; username: string; password?: string; passwordFile?: string }
-    | { kind: 'authorization'; type: string; credentials?: string; credentialsFile?: string };
 
 /** A resolved target: where to scrape and the labels attached to its samples. */
 interface ResolvedTarget {
@@ -404,62 +398,33 @@ class ScrapeLoop {
         if (this.target.address === SELF_SCRAPE_ADDRESS) {
             return withTimeout(this.owner.ctx.registry.metrics(), this.target.timeoutMs);
         }
-        const headers = new Headers();
-        headers.set('Accept', ACCEPT_HEADER);
-        headers.set('Accept-Encoding', cfg.enableCompression ? 'gzip' : 'identity');
-        headers.set('User-Agent', USER_AGENT);
-        headers.set('X-Prometheus-Scrape-Timeout-Seconds', String(this.target.timeoutMs / 1000));
-        for (const [name, values] of cfg.headers) for (const v of values) headers.append(name, v);
-        const auth = await authorizationHeader(cfg.auth);
-        if (auth !== undefined) headers.set('Authorization', auth);
-        const signal = AbortSignal.any([this.owner.ctx.signal, AbortSignal.timeout(this.target.timeoutMs)]);
-        let res: Response;
+        const headers: Record<string, string> = {
+            Accept: ACCEPT_HEADER,
+            'Accept-Encoding': cfg.enableCompression ? 'gzip' : 'identity',
+            'User-Agent': USER_AGENT,
+            'X-Prometheus-Scrape-Timeout-Seconds': String(this.target.timeoutMs / 1000),
+        };
+        for (const [name, values] of cfg.headers) headers[name] = values.join(', ');
+        const limit = cfg.bodySizeLimit > 0 ? cfg.bodySizeLimit : Infinity;
+        let res: HttpResponse;
         try {
-            res = await fetch(this.target.url, { headers, signal, redirect: cfg.followRedirects ? 'follow' : 'manual' });
+            res = await this.owner.client.request({ method: 'GET', url: this.target.url, headers, timeoutMs: this.target.timeoutMs, signal: this.owner.ctx.signal, maxBodyBytes: limit });
         } catch (e) {
-            throw new Error(describeFetchError(e, this.target));
-        }
-        try {
-            if (res.status !== 200) {
-                throw new Error(`server returned HTTP status ${res.status}${res.statusText ? ' ' + res.statusText : ''}`);
-            }
-            return await readLimited(res, cfg.bodySizeLimit);
-        } catch (e) {
-            await res.body?.cancel().catch(() => undefined);
             if (e instanceof BodyTooLarge) throw e;
-            if ((e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError') throw new Error(describeFetchError(e, this.target));
-            throw e;
+            const message = describeNetworkError(e);
+            if (message.startsWith('request timed out')) throw new Error(`scrape timed out after ${formatDuration(this.target.timeoutMs)}`);
+            throw new Error(message === 'request aborted' ? 'scrape aborted' : message);
+        }
+        if (res.status !== 200) throw new Error(`server returned HTTP status ${res.status}${res.statusText ? ' ' + res.statusText : ''}`);
+        const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
+        if (encoding !== 'gzip') return res.body.toString('utf8');
+        try {
+            return zlib.gunzipSync(res.body, Number.isFinite(limit) ? { maxOutputLength: limit } : {}).toString('utf8');
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new BodyTooLarge(`body size limit exceeded: more than ${limit} bytes`);
+            throw new Error(`invalid gzip body: ${(e as Error).message}`);
         }
     }
-}
-
-class BodyTooLarge extends Error {}
-
-async function readLimited(res: Response, limit: number): Promise<string> {
-    if (res.body === null) return '';
-    const reader = res.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (limit > 0 && size > limit) {
-            await reader.cancel().catch(() => undefined);
-            throw new BodyTooLarge(`body size limit exceeded: more than ${limit} bytes`);
-        }
-        chunks.push(value);
-    }
-    return Buffer.concat(chunks, size).toString('utf8');
-}
-
-function describeFetchError(e: unknown, target: ResolvedTarget): string {
-    const err = e as Error & { cause?: { code?: string; message?: string } };
-    if (err.name === 'TimeoutError') return `scrape timed out after ${formatDuration(target.timeoutMs)}`;
-    if (err.name === 'AbortError') return 'scrape aborted';
-    const cause = err.cause;
-    if (cause?.code) return `${cause.code}: ${cause.message ?? err.message}`;
-    return cause?.message ?? err.message;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -489,56 +454,9 @@ function checkLabelLimits(labels: Labels, cfg: ScrapeConfig): string | undefined
     return undefined;
 }
 
-async function readSecretFile(file: string, what: string): Promise<string> {
-    try {
-        return (await readFile(file, 'utf8')).trim();
-    } catch (e) {
-        throw new Error(`cannot read ${what} ${file}: ${errorMessage(e)}`);
-    }
-}
-
-async function authorizationHeader(auth: AuthConfig | undefined): Promise<string | undefined> {
-    if (auth === undefined) return undefined;
-    if (auth.kind === 'basic') {
-        const password = auth.passwordFile !== undefined ? await readSecretFile(auth.passwordFile, 'password_file') : (auth.password ?? '');
-        return 'Basic ' + Buffer.from(`${auth.username}:${password}`).toString('base64');
-    }
-    const credentials = auth.credentialsFile !== undefined ? await readSecretFile(auth.credentialsFile, 'credentials_file') : (auth.credentials ?? '');
-    return `${auth.type} ${credentials}`;
-}
-
-function decodeAuth(args: Args): AuthConfig | undefined {
-    const configured: string[] = [];
-    const bearer = args.secret('bearer_token');
-    const bearerFile = args.string('bearer_token_file');
-    const basic = args.block('basic_auth');
-    const authz = args.block('authorization');
-    if (bearer !== undefined) configured.push('bearer_token');
-    if (bearerFile !== undefined) configured.push('bearer_token_file');
-    if (basic !== undefined) configured.push('basic_auth');
-    if (authz !== undefined) configured.push('authorization');
-    if (configured.length > 1) throw new ArgumentError(`at most one of bearer_token, bearer_token_file, basic_auth and authorization can be set, got ${configured.join(', ')}`);
-    if (bearer !== undefined) return { kind: 'authorization', type: 'Bearer', credentials: bearer };
-    if (bearerFile !== undefined) return { kind: 'authorization', type: 'Bearer', credentialsFile: bearerFile };
-    if (basic !== undefined) {
-        const password = basic.secret('password');
-        const passwordFile = basic.string('password_file');
-        if (password !== undefined && passwordFile !== undefined) basic.fail('password', 'at most one of password and password_file can be set');
-        return { kind: 'basic', username: basic.string('username', ''), password, passwordFile };
-    }
-    if (authz !== undefined) {
-        const credentials = authz.secret('credentials');
-        const credentialsFile = authz.string('credentials_file');
-        if (credentials !== undefined && credentialsFile !== undefined) authz.fail('credentials', 'at most one of credentials and credentials_file can be set');
-        const type = authz.string('type', 'Bearer');
-        if (type.toLowerCase() === 'basic') authz.fail('type', 'authorization type cannot be set to "basic", use basic_auth instead');
-        return { kind: 'authorization', type, credentials, credentialsFile };
-    }
-    return undefined;
-}
-
 export class PrometheusScrape implements Component {
     config!: ScrapeConfig;
+    client!: HttpClient;
     private forwardTo: MetricsReceiver[] = [];
     private loops = new Map<string, ScrapeLoop>();
     private invalidTargets: string[] = [];
@@ -592,10 +510,13 @@ export class PrometheusScrape implements Component {
             labelValueLengthLimit: args.int('label_value_length_limit', 0, 0),
             targetLimit: args.int('target_limit', 0, 0),
             enableCompression: args.bool('enable_compression', true),
-            followRedirects: args.bool('follow_redirects', true),
             headers: args.stringListMap('http_headers', true) ?? new Map(),
-            auth: decodeAuth(args),
+            client: decodeHttpClientConfig(args),
         };
+        if (this.config?.client.key !== cfg.client.key) {
+            this.client?.close();
+            this.client = createHttpClient(`${scheme}://scrape.invalid/`, cfg.client);
+        }
         this.config = cfg;
         this.forwardTo = forwardTo;
 
@@ -708,6 +629,7 @@ export class PrometheusScrape implements Component {
         const loops = [...this.loops.values()];
         this.loops.clear();
         await Promise.all(loops.map((l) => l.stop(false)));
+        this.client?.close();
         this.metrics.close();
     }
 }
