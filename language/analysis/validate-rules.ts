@@ -89,8 +89,8 @@ class Reader {
     }
 
     /** A units.Base2Bytes field, in bytes. */
-    bytes(name: string): number {
-        const text = this.string(name);
+    bytes(name: string, fallback?: string): number {
+        const text = this.string(name, fallback);
         try {
             return parseBase2Bytes(text);
         } catch {
@@ -245,6 +245,17 @@ const lokiStageRules: Readonly<Record<string, Rule>> = {
 /** Rules of a component's own arguments, by component name. */
 const COMPONENT_RULES: Readonly<Record<string, Rule>> = {
     'prometheus.scrape': scrapeRule,
+    // otelcol/processor/batch/batch.go: Arguments.Validate.
+    'otelcol.processor.batch': (r) => {
+        const max = r.number('send_batch_max_size');
+        return max > 0 && max < r.number('send_batch_size') ? { message: 'send_batch_max_size must be greater or equal to send_batch_size when not 0', node: r.node('send_batch_max_size') } : undefined;
+    },
+    // otelcol/processor/memorylimiter/memorylimiter.go: Arguments.Validate (its first checks).
+    'otelcol.processor.memory_limiter': (r) => {
+        if (r.has('check_interval') && r.duration('check_interval') <= 0n) return { message: 'check_interval must be greater than zero', node: r.node('check_interval') };
+        if (r.bytes('limit', '0') > 0 && r.number('limit_percentage', 0) > 0) return { message: 'either limit or limit_percentage must be set, but not both', node: r.node('limit_percentage') };
+        return undefined;
+    },
 };
 
 /** Rules of a nested block, by what its schema looks like (the Go struct behind it). */

@@ -276,3 +276,27 @@ describe('Validate() rules: loki.process stages (loki/process/stages)', () => {
         ]);
     });
 });
+
+describe('Validate() rules: otelcol processors', () => {
+    it.each([
+        // otelcol/processor/batch/batch.go Arguments.Validate
+        ['otelcol.processor.batch', 'send_batch_size = 100\nsend_batch_max_size = 50', 'send_batch_max_size must be greater or equal to send_batch_size when not 0'],
+        ['otelcol.processor.batch', 'send_batch_size = 5000', 'send_batch_max_size must be greater or equal to send_batch_size when not 0'],
+        ['otelcol.processor.batch', 'send_batch_size = 5000\nsend_batch_max_size = 0', undefined],
+        ['otelcol.processor.batch', 'send_batch_size = 100', undefined],
+        // otelcol/processor/memorylimiter/memorylimiter.go Arguments.Validate
+        ['otelcol.processor.memory_limiter', 'check_interval = "0s"', 'check_interval must be greater than zero'],
+        ['otelcol.processor.memory_limiter', 'check_interval = "1s"\nlimit = "1GiB"\nlimit_percentage = 50', 'either limit or limit_percentage must be set, but not both'],
+        ['otelcol.processor.memory_limiter', 'check_interval = "1s"\nlimit_percentage = 50', undefined],
+    ])('%s %j → %s', (component, body, message) => {
+        expect(validation(`${component} "p" {\n${body}\n  output {}\n}\n`)).toEqual(message === undefined ? [] : [message]);
+    });
+
+    it("the messages are the Go source's", () => {
+        expectInGoSource(['otelcol/processor/batch/batch.go', 'otelcol/processor/memorylimiter/memorylimiter.go'], [
+            'send_batch_max_size must be greater or equal to send_batch_size when not 0',
+            'check_interval must be greater than zero',
+            'either limit or limit_percentage must be set, but not both',
+        ]);
+    });
+});
