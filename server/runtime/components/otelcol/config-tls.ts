@@ -35,7 +35,8 @@ export interface TlsClientConfig {
 
 const VERSIONS: Readonly<Record<string, tls.SecureVersion>> = { '1.0': 'TLSv1', '1.1': 'TLSv1.1', '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' };
 
-function pemOrFile(t: Args, pemName: string, fileName: string, secret = false): string | undefined {
+/** A PEM given inline or by file (at most one of them), read now. */
+export function pemOrFile(t: Args, pemName: string, fileName: string, secret = false): string | undefined {
     const pem = secret ? t.secret(pemName) : t.string(pemName);
     const file = t.string(fileName);
     if (pem && file) throw t.fail(pemName, `at most one of ${pemName} and ${fileName} must be configured`);

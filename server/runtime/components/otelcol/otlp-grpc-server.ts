@@ -1,11 +1,14 @@
 // The gRPC side of otelcol.receiver.otlp: a @grpc/grpc-js server serving the collector's
 // TraceService/Export on the `grpc` block's endpoint, with the block's settings as the collector's
 // configgrpc applies them (max_recv_msg_size in whole MiB, 0 meaning gRPC's 4 MiB default;
-// max_concurrent_streams; keepalive server parameters). Requests are handed over as raw bytes.
+// max_concurrent_streams; keepalive server parameters; `tls` with the server certificate and, with
+// client_ca_file, required and verified client certificates). Requests are handed over as raw bytes.
 
+import fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { type Args, UNSUPPORTED_SUFFIX, attr, block, parseByteSize, parseHostPort } from '../decode.js';
 import { errorMessage } from '../fanout.js';
+import { pemOrFile } from './config-tls.js';
 import { TRACE_SERVICE_SERVER } from './otlp-grpc.js';
 import { encodeExportTraceResponse } from './otlp-proto.js';
 
@@ -14,6 +17,7 @@ export const GRPC_SERVER_BLOCK = block(
     false,
     [attr('endpoint', 'string'), attr('max_concurrent_streams', 'number'), attr('max_recv_msg_size', 'string'), attr('transport', 'string')],
     [
+        block('tls', false, [attr('cert_file', 'string'), attr('cert_pem', 'string'), attr('client_ca_file', 'string'), attr('key_file', 'string'), attr('key_pem', 'secret')]),
         block('keepalive', false, [], [
             block('server_parameters', false, [
                 attr('max_connection_age', 'duration'),
@@ -31,7 +35,15 @@ export const GRPC_SERVER_BLOCK = block(
  * otelcol.processor.batch's metadata_keys, which flowlens refuses); the keepalive enforcement
  * policy (it only refuses clients that ping too often).
  */
-export const IGNORED_GRPC_ARGUMENTS: readonly string[] = ['grpc.read_buffer_size', 'grpc.write_buffer_size', 'grpc.include_metadata', 'grpc.keepalive.enforcement_policy'];
+export const IGNORED_GRPC_ARGUMENTS: readonly string[] = [
+    'grpc.read_buffer_size',
+    'grpc.write_buffer_size',
+    'grpc.include_metadata',
+    'grpc.keepalive.enforcement_policy',
+    // A server verifies clients against client_ca_file; its ca_file / ca_pem are unused, as in the collector.
+    'grpc.tls.ca_file',
+    'grpc.tls.ca_pem',
+];
 
 const MIB = 1024 * 1024;
 /** grpc-go's default receive limit, which the collector keeps when max_recv_msg_size is under 1 MiB. */
@@ -43,6 +55,7 @@ export interface GrpcServerConfig {
     readonly host: string;
     readonly port: number;
     readonly options: grpc.ServerOptions;
+    readonly tls?: { readonly cert: string; readonly key: string; readonly clientCa?: string };
 }
 
 /** Decodes the `grpc` block; `defaultHost` replaces an empty host (Alloy's default is 0.0.0.0:4317). */
@@ -77,7 +90,29 @@ export function decodeGrpcServer(g: Args, defaultHost: string): GrpcServerConfig
         set('time', 'grpc.keepalive_time_ms');
         set('timeout', 'grpc.keepalive_timeout_ms');
     }
-    return { host: address.host === '' ? defaultHost : address.host, port: address.port, options };
+    const t = g.block('tls');
+    let tls: GrpcServerConfig['tls'];
+    if (t !== undefined) {
+        const cert = pemOrFile(t, 'cert_pem', 'cert_file') ?? t.fail('cert_pem', 'a TLS server needs a certificate (cert_pem or cert_file)');
+        const key = pemOrFile(t, 'key_pem', 'key_file', true) ?? t.fail('key_pem', 'a TLS server needs the key of its certificate (key_pem or key_file)');
+        const caFile = t.string('client_ca_file');
+        let clientCa: string | undefined;
+        if (caFile) {
+            try {
+                clientCa = fs.readFileSync(caFile, 'utf8');
+            } catch (e) {
+                t.fail('client_ca_file', `cannot read ${JSON.stringify(caFile)}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`);
+            }
+        }
+        tls = { cert, key, ...(clientCa !== undefined ? { clientCa } : {}) };
+    }
+    return { host: address.host === '' ? defaultHost : address.host, port: address.port, options, ...(tls ? { tls } : {}) };
+}
+
+function serverCredentials(cfg: GrpcServerConfig): grpc.ServerCredentials {
+    if (cfg.tls === undefined) return grpc.ServerCredentials.createInsecure();
+    const ca = cfg.tls.clientCa === undefined ? null : Buffer.from(cfg.tls.clientCa);
+    return grpc.ServerCredentials.createSsl(ca, [{ cert_chain: Buffer.from(cfg.tls.cert), private_key: Buffer.from(cfg.tls.key) }], ca !== null);
 }
 
 /** What the handler answers: nothing for success, or an error status. */
@@ -87,8 +122,14 @@ export class OtlpGrpcTraceServer {
     private server: grpc.Server | undefined;
     private key = '';
     private bound: string | undefined;
+    private secure = false;
 
     constructor(private readonly handle: (request: Buffer) => Promise<ExportReply>) {}
+
+    /** Whether the server speaks TLS. */
+    get tls(): boolean {
+        return this.secure;
+    }
 
     /** `host:port` the server listens on (the real port when 0 was asked), or undefined. */
     get endpoint(): string | undefined {
@@ -111,11 +152,12 @@ export class OtlpGrpcTraceServer {
         });
         const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
         const port = await new Promise<number>((resolve, reject) =>
-            server.bindAsync(`${host}:${cfg.port}`, grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(new Error(`cannot listen on ${host}:${cfg.port}: ${e.message}`)) : resolve(p))),
+            server.bindAsync(`${host}:${cfg.port}`, serverCredentials(cfg), (e, p) => (e ? reject(new Error(`cannot listen on ${host}:${cfg.port}: ${e.message}`)) : resolve(p))),
         );
         this.server = server;
         this.key = key;
         this.bound = `${host}:${port}`;
+        this.secure = cfg.tls !== undefined;
     }
 
     /** Stops accepting calls; calls in progress get SHUTDOWN_GRACE_MS to finish, then are cancelled. */

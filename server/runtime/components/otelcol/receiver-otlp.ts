@@ -161,7 +161,7 @@ class OtelcolReceiverOtlp implements Component {
             if (this.grpcConfig === undefined) await this.grpcServer.close();
             else {
                 await this.grpcServer.listen(this.grpcConfig);
-                serving.push(`OTLP/gRPC on ${this.grpcServer.endpoint}`);
+                serving.push(`OTLP/gRPC${this.grpcServer.tls ? ' (TLS)' : ''} on ${this.grpcServer.endpoint}`);
             }
         } catch (e) {
             this.ctx.setHealth('unhealthy', errorMessage(e));

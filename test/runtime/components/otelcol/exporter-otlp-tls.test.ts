@@ -1,5 +1,5 @@
-// otelcol.exporter.otlp over TLS against a grpc-js server with a certificate made for the test
-// (by the openssl CLI; the test says so and skips when it is not installed).
+// OTLP/gRPC over TLS: otelcol.exporter.otlp against a grpc-js server and against otelcol.receiver.otlp,
+// with a certificate made for the test by the openssl CLI (the test says so and skips without it).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,8 +8,9 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TracesConsumer } from '../../../../server/runtime/component.js';
 import { otelcolExporterOtlp } from '../../../../server/runtime/components/otelcol/exporter-otlp.js';
+import { otelcolReceiverOtlp } from '../../../../server/runtime/components/otelcol/receiver-otlp.js';
 import { parseExportTraceRequest } from '../../../../server/runtime/protocols/otlp-json.js';
-import { body, startComponent, stopAll, waitFor } from '../harness.js';
+import { body, startComponent, stopAll, traceSink, waitFor } from '../harness.js';
 import { type GrpcCollector, startGrpcCollector } from './grpc-collector.js';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
@@ -63,6 +64,21 @@ describe.skipIf(!hasOpenssl)('otelcol.exporter.otlp TLS', () => {
         const skip = await startComponent(otelcolExporterOtlp, body({}, { client: body({ endpoint: c.endpoint }, { tls: body({ insecure_skip_verify: true }) }) }), { label: 'skip' });
         await skip.ctx.exportPayload<TracesConsumer>('input').consumeTraces(batch());
         await waitFor(() => c.batches.length === 1, 5000, 'export without verification');
+    });
+
+    it('reaches otelcol.receiver.otlp serving gRPC over TLS, and a plaintext client is refused', async () => {
+        const sink = traceSink();
+        const recv = await startComponent(otelcolReceiverOtlp, body({}, { grpc: body({ endpoint: '127.0.0.1:0' }, { tls: body({ cert_file: path.join(dir, 'cert.pem'), key_pem: key }) }), output: body({ traces: [sink.value] }) }), { label: 'tls-in' });
+        const endpoint = (recv.component as unknown as { grpcEndpoint: string }).grpcEndpoint;
+        expect(recv.ctx.health.message).toBe(`receiving traces: OTLP/gRPC (TLS) on ${endpoint}`);
+        const out = await startComponent(otelcolExporterOtlp, body({}, { client: body({ endpoint }, { tls: body({ ca_pem: cert, server_name: 'collector.test' }) }) }), { label: 'tls-out' });
+        const sent = batch();
+        await out.ctx.exportPayload<TracesConsumer>('input').consumeTraces(sent);
+        await waitFor(() => sink.spans() === 1, 5000, 'span over TLS');
+        expect(sink.batches[0]).toEqual(sent);
+        const plain = await startComponent(otelcolExporterOtlp, body({}, { client: body({ endpoint }, { tls: body({ insecure: true }) }), retry_on_failure: body({ enabled: false }), sending_queue: body({ enabled: false }) }), { label: 'plain-out' });
+        await expect(plain.ctx.exportPayload<TracesConsumer>('input').consumeTraces(batch())).rejects.toThrow(/UNAVAILABLE/);
+        expect(sink.spans()).toBe(1);
     });
 
     it('speaks plaintext only with insecure = true: a TLS peer then fails the call', async () => {

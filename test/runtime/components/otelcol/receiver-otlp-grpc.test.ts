@@ -159,7 +159,8 @@ describe('otelcol.receiver.otlp grpc', () => {
 
         await expect(startComponent(otelcolReceiverOtlp, body({}, { grpc: body({ endpoint: '127.0.0.1:0', transport: 'unix' }), output: body({}) }), { label: 'unix' })).rejects.toThrow(`grpc > transport: "unix" is not supported by flowlens' embedded runtime`);
         await expect(startComponent(otelcolReceiverOtlp, body({}, { grpc: body({ endpoint: 'localhost' }), output: body({}) }), { label: 'noport' })).rejects.toThrow('grpc > endpoint: expected "host:port", got "localhost"');
-        await expect(startComponent(otelcolReceiverOtlp, body({}, { grpc: body({ endpoint: '127.0.0.1:0' }, { tls: body({}) }), output: body({}) }), { label: 'tls' })).rejects.toThrow(`block "grpc > tls" is not supported by flowlens' embedded runtime`);
+        await expect(startComponent(otelcolReceiverOtlp, body({}, { grpc: body({ endpoint: '127.0.0.1:0' }, { tls: body({ cert_pem: 'x', key_file: '/nonexistent/key.pem' }) }), output: body({}) }), { label: 'tls' })).rejects.toThrow('grpc > tls > key_file: cannot read "/nonexistent/key.pem": ENOENT');
+        await expect(startComponent(otelcolReceiverOtlp, body({}, { grpc: body({ endpoint: '127.0.0.1:0' }, { tls: body({ min_version: '1.3' }) }), output: body({}) }), { label: 'tlsv' })).rejects.toThrow(`argument "grpc > tls > min_version" is not supported by flowlens' embedded runtime`);
         await expect(startComponent(otelcolReceiverOtlp, body({}, { grpc: body({ endpoint: '127.0.0.1:0', auth: 'x' }), output: body({}) }), { label: 'auth' })).rejects.toThrow(`argument "grpc > auth" is not supported`);
     });
 });
