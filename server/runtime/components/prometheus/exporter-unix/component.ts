@@ -95,7 +95,18 @@ interface Configured {
     unknown: string[];
 }
 
+/**
+ * Why the exporter cannot run on this operating system, or undefined on Linux. Alloy's node_exporter
+ * has other collectors on macOS and the BSDs (sysctl, IOKit); flowlens implements the Linux ones only.
+ */
+export function platformProblem(platform: NodeJS.Platform): string | undefined {
+    if (platform === 'linux') return undefined;
+    return `on ${platform} ${UNSUPPORTED_SUFFIX} (flowlens implements node_exporter's Linux collectors, which read /proc and /sys)`;
+}
+
 function configure(args: Args): Configured {
+    const platform = platformProblem(process.platform);
+    if (platform !== undefined) throw new ArgumentError(`${NAME} ${platform}`);
     if (args.bool('include_exporter_metrics', false)) args.fail('include_exporter_metrics', `true (the exporter's own promhttp metrics) ${UNSUPPORTED_SUFFIX}`);
     const paths: HostPaths = {
         procfs: args.string('procfs_path', DEFAULT_PATHS.procfs),
