@@ -63,6 +63,15 @@ testcomponents.passthrough "p" {
         expect(LIFECYCLE).toEqual(['create testcomponents.lifecycle.a', 'update testcomponents.lifecycle.a', 'stop testcomponents.lifecycle.a']);
     });
 
+    it('says what a component needs from the host when that is why it cannot run here', async () => {
+        const report = await dryRun('loki.source.windowsevent "security" {\n\teventlog_name = "Security"\n\tforward_to    = []\n}\n\nbeyla.ebpf "default" { }\n');
+        const reason = (id: string) => report.nodes.find((n) => n.id === id)?.reason;
+        expect(reason('loki.source.windowsevent.security')).toBe(
+            'loki.source.windowsevent reads the Windows Event Log through the Windows API, which exists only on Windows — run it on Grafana Alloy',
+        );
+        expect(reason('beyla.ebpf.default')).toMatch(/^beyla\.ebpf loads eBPF programs into the Linux kernel .* which needs root/);
+    });
+
     it('names an argument the implementation does not support, and notes the ones it ignores harmlessly', async () => {
         const report = await dryRun(`
 prometheus.scrape "s" {

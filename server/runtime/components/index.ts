@@ -29,6 +29,7 @@ import { prometheusRelabel } from './prometheus/relabel.js';
 import { IGNORED as remoteWriteIgnored, prometheusRemoteWrite } from './prometheus/remote-write.js';
 import { IGNORED as scrapeIgnored, prometheusScrape } from './prometheus/scrape.js';
 import { PYROSCOPE_NOT_RUNNABLE } from './pyroscope/not-runnable.js';
+import { HOST_BOUND_NOT_RUNNABLE } from './host-bound.js';
 import { IGNORED as pyroscopeReceiveHttpIgnored, pyroscopeReceiveHttp } from './pyroscope/receive-http.js';
 import { IGNORED as pyroscopeScrapeIgnored, pyroscopeScrape } from './pyroscope/scrape.js';
 import { IGNORED as pyroscopeWriteIgnored, pyroscopeWrite } from './pyroscope/write.js';
@@ -101,6 +102,7 @@ export const IGNORED_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
  */
 export const NOT_RUNNABLE_REASONS: Readonly<Record<string, string>> = {
     ...PYROSCOPE_NOT_RUNNABLE,
+    ...HOST_BOUND_NOT_RUNNABLE,
 };
 
 export { SELF_SCRAPE_ADDRESS } from './prometheus/exporter-self.js';

@@ -25,7 +25,7 @@ const COMMON = [
 const METRIC_BLOCKS = [
     block('metric.counter', false, [...COMMON, attr('action', 'string', true), attr('match_all', 'bool'), attr('count_entry_bytes', 'bool')]),
     block('metric.gauge', false, [...COMMON, attr('action', 'string', true)]),
-    block('metric.histogram', false, [...COMMON, attr('buckets', 'list(number)', true)]),
+    block('metric.histogram', false, [...COMMON, attr('buckets', 'list(float)', true)]),
 ];
 
 interface MetricConfig {
