@@ -194,16 +194,15 @@ const tlsConfigRule: Rule = (r) => {
 
 // internal/component/prometheus/scrape/scrape.go: Arguments.Validate (the checks on literals).
 const scrapeRule: Rule = (r) => {
-    // Only when both are written: Go compares against the defaults too (1m, 10s), so
-    // `scrape_interval = "5s"` alone fails in Go's code, but flowlens has not seen Alloy reject
-    // configurations that rely on that, and leaves them alone.
-    const both = r.has('scrape_timeout') && r.has('scrape_interval');
-    const timeout = both ? r.duration('scrape_timeout') : 0n;
-    const interval = both ? r.duration('scrape_interval') : 0n;
+    // Validate() runs after SetToDefault, so the defaults (1m, 10s) count: `scrape_interval = "5s"`
+    // alone is rejected because the default timeout is longer. The finding goes on whichever of
+    // the two is written (the timeout when both are).
+    const timeout = r.duration('scrape_timeout');
+    const interval = r.duration('scrape_interval');
     if (timeout > interval) {
         return {
             message: `scrape_timeout (${formatGoDuration(timeout)}) greater than scrape_interval (${formatGoDuration(interval)}) for scrape config with job name ${goQuote(r.string('job_name', ''))}`,
-            node: r.node('scrape_timeout'),
+            node: r.has('scrape_timeout') ? r.node('scrape_timeout') : r.node('scrape_interval'),
         };
     }
     const scheme = r.string('metric_name_validation_scheme');

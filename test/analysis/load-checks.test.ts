@@ -189,6 +189,10 @@ describe('Validate() rules: prometheus.scrape Arguments.Validate and the shared 
         ['scrape_interval = "10s"\nscrape_timeout = "15s"', 'scrape_timeout (15s) greater than scrape_interval (10s) for scrape config with job name ""'],
         ['scrape_interval = "1m"\nscrape_timeout = "1m30s"\njob_name = "j"', 'scrape_timeout (1m30s) greater than scrape_interval (1m0s) for scrape config with job name "j"'],
         ['scrape_interval = "10s"\nscrape_timeout = "10s"', undefined],
+        // Validate() sees the defaults (scrape_timeout 10s, scrape_interval 1m) of what is not written.
+        ['scrape_interval = "5s"', 'scrape_timeout (10s) greater than scrape_interval (5s) for scrape config with job name ""'],
+        ['scrape_timeout = "2m"', 'scrape_timeout (2m0s) greater than scrape_interval (1m0s) for scrape config with job name ""'],
+        ['scrape_interval = "30s"', undefined],
         ['metric_name_validation_scheme = "ascii"', 'invalid metric_name_validation_scheme "ascii": must be either "utf8" or "legacy"'],
         // HTTPClientConfig.Validate
         ['bearer_token = "t"\nbasic_auth {\n  username = "u"\n}', 'at most one of basic_auth, authorization, oauth2, bearer_token & bearer_token_file must be configured'],
@@ -204,10 +208,6 @@ describe('Validate() rules: prometheus.scrape Arguments.Validate and the shared 
         ['tls_config {\n  cert_file = "/c"\n  key_file = "/k"\n}', undefined],
     ])('%j → %s', (body, message) => {
         expect(scrape(body)).toEqual(message === undefined ? [] : [message]);
-    });
-
-    it('leaves a written interval below the default timeout to Alloy (not seen rejected)', () => {
-        expect(scrape('scrape_interval = "5s"')).toEqual([]);
     });
 });
 

@@ -12,7 +12,10 @@ const root = path.join(SHARED, 'real-configs');
 
 /**
  * Reviewed: routing/config.alloy leaves a `loki.process` block unclosed upstream, so what
- * follows it is parsed as its body (Alloy refuses the file too).
+ * follows it is parsed as its body (Alloy refuses the file too). log-to-metrics sets
+ * `scrape_interval = "5s"` and leaves scrape_timeout at its default 10s: prometheus.scrape's
+ * Arguments.Validate (internal/component/prometheus/scrape/scrape.go) runs after SetToDefault and
+ * rejects a timeout greater than the interval.
  */
 const TRUE_FINDINGS = [
     'alloy-scenarios/routing/config.alloy:23 error missing required attribute "forward_to"',
@@ -20,6 +23,7 @@ const TRUE_FINDINGS = [
     'alloy-scenarios/routing/config.alloy:103 error component "loki.write.loki_default.receiver" does not exist or is out of scope',
     'alloy-scenarios/routing/config.alloy:106 error unrecognized block name "loki.write"',
     'alloy-scenarios/routing/config.alloy:110 error expected }, got EOF',
+    'alloy-scenarios/log-to-metrics/config.alloy:60 error Failed to build component: decoding configuration: scrape_timeout (10s) greater than scrape_interval (5s) for scrape config with job name ""',
 ];
 
 function alloyFiles(dir: string): string[] {
