@@ -88,6 +88,21 @@ export interface ServerTimeouts {
     readonly requestTimeoutMs?: number;
     /** Idle keep-alive timeout, ms. */
     readonly keepAliveTimeoutMs?: number;
+    /**
+     * Time a client has to send the request line and headers, ms (Go's ReadHeaderTimeout, or its
+     * ReadTimeout when that is 0). Default 60 s. A slowloris socket is closed after it.
+     */
+    readonly headersTimeoutMs?: number;
+    /** Open connections at most; connections past it are closed at accept (Go's netutil.LimitListener would queue them). 0 = no limit. */
+    readonly maxConnections?: number;
+}
+
+const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
+
+/** How often Node checks header and request deadlines: often enough that a timeout is kept within a quarter of it. */
+function checkingInterval(t: ServerTimeouts): number {
+    const shortest = Math.min(...[t.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS, t.requestTimeoutMs || Infinity].filter((x) => x > 0));
+    return Math.max(100, Math.min(30_000, Math.floor(shortest / 4)));
 }
 
 /**
@@ -121,7 +136,7 @@ export class ManagedServer {
             return;
         }
         // Bind the new socket first, so a bad new address leaves the old server serving.
-        const next = http.createServer(this.handler);
+        const next = http.createServer({ connectionsCheckingInterval: checkingInterval(timeouts) }, this.handler);
         this.applyTimeouts(next, timeouts);
         await new Promise<void>((resolve, reject) => {
             const onError = (e: NodeJS.ErrnoException) => {
@@ -147,6 +162,10 @@ export class ManagedServer {
         this.timeouts = timeouts;
         if (this.timeouts.requestTimeoutMs !== undefined) server.requestTimeout = this.timeouts.requestTimeoutMs;
         if (this.timeouts.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = this.timeouts.keepAliveTimeoutMs;
+        // Node requires the header deadline not to exceed the whole-request one.
+        const headers = this.timeouts.headersTimeoutMs || DEFAULT_HEADERS_TIMEOUT_MS;
+        server.headersTimeout = server.requestTimeout > 0 ? Math.min(headers, server.requestTimeout) : headers;
+        if (this.timeouts.maxConnections !== undefined && this.timeouts.maxConnections > 0) server.maxConnections = this.timeouts.maxConnections;
     }
 
     async close(): Promise<void> {

@@ -71,7 +71,8 @@ class LokiSourceApi implements Component {
         this.address = { host: h?.string('listen_address', '') || this.ctx.defaultHost, port };
         const readMs = h?.duration('server_read_timeout', 30_000) ?? 30_000;
         const writeMs = h?.duration('server_write_timeout', 30_000) ?? 30_000;
-        this.timeouts = { requestTimeoutMs: readMs + writeMs, keepAliveTimeoutMs: h?.duration('server_idle_timeout', 120_000) ?? 120_000 };
+        // dskit leaves ReadHeaderTimeout 0, so Go bounds the headers by the read timeout.
+        this.timeouts = { requestTimeoutMs: readMs + writeMs, keepAliveTimeoutMs: h?.duration('server_idle_timeout', 120_000) ?? 120_000, headersTimeoutMs: readMs };
         if (this.started) await this.listen();
     }
 

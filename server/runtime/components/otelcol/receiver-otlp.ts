@@ -21,7 +21,7 @@ import { OTLP_PROTOBUF_CONTENT_TYPE, decodeExportTraceRequestProto, encodeRpcSta
 import { type ExportReply, GRPC_SERVER_BLOCK, type GrpcServerConfig, IGNORED_GRPC_ARGUMENTS, OtlpGrpcTraceServer, decodeGrpcServer } from './otlp-grpc-server.js';
 import * as grpc from '@grpc/grpc-js';
 import { errorMessage, forwardTraces } from '../fanout.js';
-import { HttpError, ManagedServer, decodeContentEncoding, readBody } from '../http-server.js';
+import { HttpError, ManagedServer, decodeContentEncoding, readBody, type ServerTimeouts } from '../http-server.js';
 import { type CounterHandle, HTTP_REQUEST_DURATION_BUCKETS, type HistogramHandle, InstanceMetrics, RECEIVER_ACCEPTED_SPANS, RECEIVER_REFUSED_SPANS } from '../metrics.js';
 
 const OUTPUT_BLOCK = block('output', true, [
@@ -41,6 +41,7 @@ const SCHEMA = schema(
             attr('idle_timeout', 'duration'),
             attr('max_request_body_size', 'string'),
             attr('read_timeout', 'duration'),
+            attr('read_header_timeout', 'duration'),
             attr('traces_url_path', 'string'),
             attr('write_timeout', 'duration'),
         ]),
@@ -57,7 +58,6 @@ export const IGNORED: readonly string[] = [
     'debug_metrics',
     'http.include_metadata',
     'http.keep_alives_enabled',
-    'http.read_header_timeout',
     'http.logs_url_path',
     'http.metrics_url_path',
     ...IGNORED_GRPC_ARGUMENTS,
@@ -94,7 +94,7 @@ class OtelcolReceiverOtlp implements Component {
     private tracesPath = '/v1/traces';
     private maxBodyBytes = 20 * 1024 * 1024;
     private encodings: string[] = SUPPORTED_ENCODINGS;
-    private timeouts = { requestTimeoutMs: 30_000, keepAliveTimeoutMs: 60_000 };
+    private timeouts: ServerTimeouts = { requestTimeoutMs: 30_000, keepAliveTimeoutMs: 60_000 };
     private started = false;
     private paused = false;
     private inFlight = 0;
@@ -134,7 +134,8 @@ class OtelcolReceiverOtlp implements Component {
             if (algorithms !== undefined) this.encodings = algorithms.map((a) => a.toLowerCase());
             const read = h.duration('read_timeout', 0);
             const write = h.duration('write_timeout', 30_000);
-            this.timeouts = { requestTimeoutMs: read > 0 ? read + write : 0, keepAliveTimeoutMs: h.duration('idle_timeout', 60_000) };
+            // The collector's ReadHeaderTimeout default is 1 minute (confighttp).
+            this.timeouts = { requestTimeoutMs: read > 0 ? read + write : 0, keepAliveTimeoutMs: h.duration('idle_timeout', 60_000), headersTimeoutMs: h.duration('read_header_timeout', 60_000) };
         }
         const g = args.block('grpc');
         const grpcConfig = g === undefined ? undefined : decodeGrpcServer(g, this.ctx.defaultHost);

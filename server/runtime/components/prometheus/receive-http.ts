@@ -17,7 +17,7 @@ import type { Sample } from '../../protocols/labels.js';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, RemoteWriteError, checkRemoteWriteHeaders } from '../../protocols/remote-write.js';
 import { Args, attr, block, isMetricsReceiver, schema } from '../decode.js';
 import { errorMessage, forwardSamples } from '../fanout.js';
-import { HttpError, ManagedServer, readBody, sendText } from '../http-server.js';
+import { HttpError, ManagedServer, type ServerTimeouts, readBody, sendText } from '../http-server.js';
 import { CachingWriteRequestDecoder } from './remote-write-decoder.js';
 import { type CounterHandle, FORWARDED_SAMPLES, HTTP_REQUEST_DURATION_BUCKETS, type HistogramHandle, InstanceMetrics } from '../metrics.js';
 
@@ -64,7 +64,7 @@ class PrometheusReceiveHttp implements Component {
     private forwardTo: MetricsReceiver[] = [];
     private readonly server: ManagedServer;
     private address = { host: '', port: 8080 };
-    private timeouts = { requestTimeoutMs: 30_000, keepAliveTimeoutMs: 120_000 };
+    private timeouts: ServerTimeouts = { requestTimeoutMs: 30_000, keepAliveTimeoutMs: 120_000 };
     private connLimit = 0;
     private started = false;
     private paused = false;
@@ -109,7 +109,8 @@ class PrometheusReceiveHttp implements Component {
         const idleMs = h?.duration('server_idle_timeout', 120_000) ?? 120_000;
         this.forwardTo = forwardTo;
         this.address = { host, port };
-        this.timeouts = { requestTimeoutMs: readMs + writeMs, keepAliveTimeoutMs: idleMs };
+        // dskit leaves ReadHeaderTimeout 0, so Go bounds the headers by the read timeout.
+        this.timeouts = { requestTimeoutMs: readMs + writeMs, keepAliveTimeoutMs: idleMs, headersTimeoutMs: readMs, maxConnections: this.connLimit };
         if (this.started) return this.listen();
     }
 
