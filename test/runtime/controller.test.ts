@@ -26,10 +26,7 @@ loki.source.journal "logs" {
 	forward_to = []
 }
 
-pyroscope.scrape "profiles" {
-	targets    = []
-	forward_to = []
-}
+prometheus.exporter.process "procs" { }
 
 declare "m" {
 	beyla.ebpf "inside" { }
@@ -43,7 +40,7 @@ m "x" { }
         expect(err).toBeInstanceOf(ConfigurationRefusedError);
         const message = (err as Error).message;
         expect(message).toContain("these components run on Grafana Alloy; they are not in flowlens' embedded runtime: ");
-        for (const name of ['beyla.ebpf', 'loki.source.journal', 'pyroscope.scrape']) expect(message).toContain(name);
+        for (const name of ['beyla.ebpf', 'loki.source.journal', 'prometheus.exporter.process']) expect(message).toContain(name);
         expect(message.split('\n')).toHaveLength(1);
         expect(LIFECYCLE).toEqual([]); // never half-started
     });
