@@ -108,6 +108,7 @@ prometheus.scrape "node" {
 	targets         = [{"__address__" = "127.0.0.1:${nodeExporter.port}"}]
 	job_name        = "flowlens_node"
 	scrape_interval = "1s"
+	scrape_timeout  = "1s"
 	forward_to      = [prometheus.remote_write.out.receiver]
 }
 
@@ -115,6 +116,7 @@ prometheus.scrape "prom" {
 	targets         = [{"__address__" = "127.0.0.1:${prometheus.port}"}]
 	job_name        = "flowlens_prometheus"
 	scrape_interval = "1s"
+	scrape_timeout  = "1s"
 	forward_to      = [prometheus.remote_write.out.receiver]
 }
 ${remoteWrite(prometheus)}`,
@@ -159,6 +161,7 @@ prometheus.exporter.self "self" { }
 prometheus.scrape "self" {
 	targets         = prometheus.exporter.self.self.targets
 	scrape_interval = "1s"
+	scrape_timeout  = "1s"
 	forward_to      = [prometheus.relabel.drop.receiver]
 }
 

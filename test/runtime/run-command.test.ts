@@ -27,6 +27,7 @@ prometheus.scrape "s" {
 	targets         = prometheus.exporter.self.self.targets
 	forward_to      = [prometheus.remote_write.w.receiver]
 	scrape_interval = "100ms"
+	scrape_timeout  = "100ms"
 }
 
 prometheus.remote_write "w" {

@@ -41,6 +41,7 @@ function generatedConfig(relabelCount) {
 	targets         = prometheus.exporter.self.runtime.targets
 	forward_to      = [prometheus.relabel.filter.receiver]
 	scrape_interval = "1s"
+	scrape_timeout  = "1s"
 
 	basic_auth {
 		username = "e2e"

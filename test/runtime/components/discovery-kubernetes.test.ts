@@ -284,6 +284,9 @@ describe('discovery.kubernetes', () => {
         writeFileSync(tokenFile, `${TOKEN}\n`);
         const r = await startComponent(discoveryKubernetes, body({ role: 'pod', api_server: url, bearer_token_file: tokenFile }), { label: 'file' });
         await waitFor(() => addresses(r).includes('10.2.0.1:8080'), 5000, 'targets with the token file');
+        // Targets come from the list; the first watch follows it. Rotate only once that watch is open,
+        // so the next watch is one the informer opens after the rotation.
+        await api.until(() => api.requests.some((q) => q.verb === 'watch'), 5000, 'first watch');
         // The token is rotated in the file: the next request (a watch resumed after the server ended it) carries the new one.
         writeFileSync(tokenFile, 'rotated-token');
         const before = api.requests.length;
