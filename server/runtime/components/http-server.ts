@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
+import type { Args } from './decode.js';
 
 export class HttpError extends Error {
     constructor(
@@ -109,6 +110,23 @@ function checkingInterval(t: ServerTimeouts): number {
  * One HTTP server per component instance. `listen()` binds (or re-binds when the address changed);
  * `close()` stops accepting, ends idle keep-alive connections and waits for in-flight requests.
  */
+/**
+ * The `http` block of Alloy's dskit-based receivers (loki.source.api, prometheus.receive_http,
+ * pyroscope.receive_http): where to listen and the server's timeouts, with dskit's defaults.
+ */
+export function dskitHttpServer(h: Args | undefined, defaultHost: string): { address: ListenAddress; timeouts: ServerTimeouts } {
+    const port = h?.int('listen_port', 8080, 0) ?? 8080;
+    if (port > 65535) h!.fail('listen_port', `port ${port} out of range`);
+    const readMs = h?.duration('server_read_timeout', 30_000) ?? 30_000;
+    const writeMs = h?.duration('server_write_timeout', 30_000) ?? 30_000;
+    const idleMs = h?.duration('server_idle_timeout', 120_000) ?? 120_000;
+    return {
+        address: { host: h?.string('listen_address', '') || defaultHost, port },
+        // dskit leaves ReadHeaderTimeout 0, so Go bounds the headers by the read timeout.
+        timeouts: { requestTimeoutMs: readMs + writeMs, keepAliveTimeoutMs: idleMs, headersTimeoutMs: readMs },
+    };
+}
+
 export class ManagedServer {
     private server: http.Server | undefined;
     private bound: ListenAddress | undefined;

@@ -12,7 +12,7 @@ import type { LogEntry } from '../../protocols/log-entry.js';
 import { type CompiledRules, applyRulesToRecord } from '../../protocols/relabel.js';
 import { Args, attr, block, isLogsReceiver, parseByteSize, schema } from '../decode.js';
 import { errorMessage, forwardEntries } from '../fanout.js';
-import { HttpError, ManagedServer, type ListenAddress, decodeContentEncoding, readBody, sendText } from '../http-server.js';
+import { HttpError, ManagedServer, dskitHttpServer, type ListenAddress, type ServerTimeouts, decodeContentEncoding, readBody, sendText } from '../http-server.js';
 import { RELABEL_RULES_TYPE } from '../relabel-rules.js';
 import { nowNanos } from './file-tailer.js';
 import { PushDecodeError, decodePushJson, decodePushRequest, parseLabelsString } from './push-protocol.js';
@@ -40,7 +40,7 @@ class LokiSourceApi implements Component {
     private incomingTimestamp = false;
     private maxBytes = 100 * 1024 * 1024;
     private address: ListenAddress = { host: '127.0.0.1', port: 8080 };
-    private timeouts = {};
+    private timeouts: ServerTimeouts = {};
     private started = false;
     private readonly server: ManagedServer;
 
@@ -65,14 +65,7 @@ class LokiSourceApi implements Component {
             }
         } else if (size?.kind === 'number') this.maxBytes = size.value;
         args.duration('graceful_shutdown_timeout', 30_000);
-        const h = args.block('http');
-        const port = h?.int('listen_port', 8080, 0) ?? 8080;
-        if (port > 65535) h!.fail('listen_port', `port ${port} out of range`);
-        this.address = { host: h?.string('listen_address', '') || this.ctx.defaultHost, port };
-        const readMs = h?.duration('server_read_timeout', 30_000) ?? 30_000;
-        const writeMs = h?.duration('server_write_timeout', 30_000) ?? 30_000;
-        // dskit leaves ReadHeaderTimeout 0, so Go bounds the headers by the read timeout.
-        this.timeouts = { requestTimeoutMs: readMs + writeMs, keepAliveTimeoutMs: h?.duration('server_idle_timeout', 120_000) ?? 120_000, headersTimeoutMs: readMs };
+        ({ address: this.address, timeouts: this.timeouts } = dskitHttpServer(args.block('http'), this.ctx.defaultHost));
         if (this.started) await this.listen();
     }
 

@@ -17,7 +17,7 @@ import type { Sample } from '../../protocols/labels.js';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, RemoteWriteError, checkRemoteWriteHeaders } from '../../protocols/remote-write.js';
 import { Args, attr, block, isMetricsReceiver, schema } from '../decode.js';
 import { errorMessage, forwardSamples } from '../fanout.js';
-import { HttpError, ManagedServer, type ServerTimeouts, readBody, sendText } from '../http-server.js';
+import { HttpError, ManagedServer, dskitHttpServer, type ServerTimeouts, readBody, sendText } from '../http-server.js';
 import { CachingWriteRequestDecoder } from './remote-write-decoder.js';
 import { type CounterHandle, FORWARDED_SAMPLES, HTTP_REQUEST_DURATION_BUCKETS, type HistogramHandle, InstanceMetrics } from '../metrics.js';
 
@@ -100,17 +100,11 @@ class PrometheusReceiveHttp implements Component {
         }
         if (!accepted.includes('prometheus.WriteRequest')) args.fail('accepted_remote_write_protobuf_messages', 'must include "prometheus.WriteRequest"');
         const h = args.block('http');
-        const host = h?.string('listen_address', '') || this.ctx.defaultHost;
-        const port = h?.int('listen_port', 8080, 0) ?? 8080;
-        if (port > 65535) h!.fail('listen_port', `port ${port} out of range`);
         this.connLimit = h?.int('conn_limit', 0, 0) ?? 0;
-        const readMs = h?.duration('server_read_timeout', 30_000) ?? 30_000;
-        const writeMs = h?.duration('server_write_timeout', 30_000) ?? 30_000;
-        const idleMs = h?.duration('server_idle_timeout', 120_000) ?? 120_000;
         this.forwardTo = forwardTo;
-        this.address = { host, port };
-        // dskit leaves ReadHeaderTimeout 0, so Go bounds the headers by the read timeout.
-        this.timeouts = { requestTimeoutMs: readMs + writeMs, keepAliveTimeoutMs: idleMs, headersTimeoutMs: readMs, maxConnections: this.connLimit };
+        const server = dskitHttpServer(h, this.ctx.defaultHost);
+        this.address = server.address;
+        this.timeouts = { ...server.timeouts, maxConnections: this.connLimit };
         if (this.started) return this.listen();
     }
 

@@ -16,7 +16,7 @@ import type http from 'node:http';
 import type { ArgumentBody, Component, ComponentContext, ComponentDefinition } from '../../component.js';
 import { Args, attr, block, schema } from '../decode.js';
 import { errorMessage } from '../fanout.js';
-import { HttpError, type ListenAddress, ManagedServer, decodeContentEncoding, readBody, sendText } from '../http-server.js';
+import { HttpError, type ListenAddress, type ServerTimeouts, ManagedServer, dskitHttpServer, decodeContentEncoding, readBody, sendText } from '../http-server.js';
 import { ensureServiceName, parseLabelSet } from './labels.js';
 import { CONNECT_JSON_CONTENT_TYPE, CONNECT_PROTO_CONTENT_TYPE, PUSH_PROCEDURE, connectCodeToHttp, connectErrorBody, decodePushRequest, decodePushRequestJson, type ProfileSeries } from './push-protocol.js';
 import { PROFILES_RECEIVER_TYPE, type ProfilesReceiver, PyroscopeWriteError, forwardToAll, isProfilesReceiver } from './receiver.js';
@@ -43,7 +43,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 401:
 class PyroscopeReceiveHttp implements Component {
     private forwardTo: ProfilesReceiver[] = [];
     private address: ListenAddress = { host: '127.0.0.1', port: 8080 };
-    private timeouts = {};
+    private timeouts: ServerTimeouts = {};
     private started = false;
     private inFlight = 0;
     private readonly server: ManagedServer;
@@ -57,13 +57,7 @@ class PyroscopeReceiveHttp implements Component {
         this.forwardTo = args.capsules('forward_to', PROFILES_RECEIVER_TYPE, isProfilesReceiver);
         args.duration('graceful_shutdown_timeout', 30_000);
         args.duration('debug_info_upload_timeout', 120_000);
-        const h = args.block('http');
-        const port = h?.int('listen_port', 8080, 0) ?? 8080;
-        if (port > 65535) h!.fail('listen_port', `port ${port} out of range`);
-        this.address = { host: h?.string('listen_address', '') || this.ctx.defaultHost, port };
-        const readMs = h?.duration('server_read_timeout', 30_000) ?? 30_000;
-        const writeMs = h?.duration('server_write_timeout', 30_000) ?? 30_000;
-        this.timeouts = { requestTimeoutMs: readMs + writeMs, keepAliveTimeoutMs: h?.duration('server_idle_timeout', 120_000) ?? 120_000 };
+        ({ address: this.address, timeouts: this.timeouts } = dskitHttpServer(args.block('http'), this.ctx.defaultHost));
         if (this.started) await this.listen();
     }
 
