@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
-import type { Args } from './decode.js';
+import { type Args, attr } from './decode.js';
 
 export class HttpError extends Error {
     constructor(
@@ -110,6 +110,16 @@ function checkingInterval(t: ServerTimeouts): number {
  * One HTTP server per component instance. `listen()` binds (or re-binds when the address changed);
  * `close()` stops accepting, ends idle keep-alive connections and waits for in-flight requests.
  */
+/** The attributes of that block flowlens honours (common/net/config.go HTTPConfig). */
+export const DSKIT_HTTP_ATTRIBUTES = [
+    attr('conn_limit', 'int'),
+    attr('listen_address', 'string'),
+    attr('listen_port', 'int'),
+    attr('server_idle_timeout', 'duration'),
+    attr('server_read_timeout', 'duration'),
+    attr('server_write_timeout', 'duration'),
+];
+
 /**
  * The `http` block of Alloy's dskit-based receivers (loki.source.api, prometheus.receive_http,
  * pyroscope.receive_http): where to listen and the server's timeouts, with dskit's defaults.
@@ -123,7 +133,7 @@ export function dskitHttpServer(h: Args | undefined, defaultHost: string): { add
     return {
         address: { host: h?.string('listen_address', '') || defaultHost, port },
         // dskit leaves ReadHeaderTimeout 0, so Go bounds the headers by the read timeout.
-        timeouts: { requestTimeoutMs: readMs + writeMs, keepAliveTimeoutMs: idleMs, headersTimeoutMs: readMs },
+        timeouts: { requestTimeoutMs: readMs + writeMs, keepAliveTimeoutMs: idleMs, headersTimeoutMs: readMs, maxConnections: h?.int('conn_limit', 0, 0) ?? 0 },
     };
 }
 

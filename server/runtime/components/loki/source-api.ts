@@ -12,7 +12,7 @@ import type { LogEntry } from '../../protocols/log-entry.js';
 import { type CompiledRules, applyRulesToRecord } from '../../protocols/relabel.js';
 import { Args, attr, block, isLogsReceiver, parseByteSize, schema } from '../decode.js';
 import { errorMessage, forwardEntries } from '../fanout.js';
-import { HttpError, ManagedServer, dskitHttpServer, type ListenAddress, type ServerTimeouts, decodeContentEncoding, readBody, sendText } from '../http-server.js';
+import { HttpError, ManagedServer, DSKIT_HTTP_ATTRIBUTES, dskitHttpServer, type ListenAddress, type ServerTimeouts, decodeContentEncoding, readBody, sendText } from '../http-server.js';
 import { RELABEL_RULES_TYPE } from '../relabel-rules.js';
 import { nowNanos } from './file-tailer.js';
 import { PushDecodeError, decodePushJson, decodePushRequest, parseLabelsString } from './push-protocol.js';
@@ -26,7 +26,7 @@ const SCHEMA = schema(
         attr('max_send_message_size', 'size'),
         attr('graceful_shutdown_timeout', 'duration'),
     ],
-    [block('http', false, [attr('listen_address', 'string'), attr('listen_port', 'int'), attr('server_idle_timeout', 'duration'), attr('server_read_timeout', 'duration'), attr('server_write_timeout', 'duration')])],
+    [block('http', false, DSKIT_HTTP_ATTRIBUTES)],
     [],
 );
 

@@ -17,7 +17,7 @@ import type { Sample } from '../../protocols/labels.js';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, RemoteWriteError, checkRemoteWriteHeaders } from '../../protocols/remote-write.js';
 import { Args, attr, block, isMetricsReceiver, schema } from '../decode.js';
 import { errorMessage, forwardSamples } from '../fanout.js';
-import { HttpError, ManagedServer, dskitHttpServer, type ServerTimeouts, readBody, sendText } from '../http-server.js';
+import { HttpError, ManagedServer, DSKIT_HTTP_ATTRIBUTES, dskitHttpServer, type ServerTimeouts, readBody, sendText } from '../http-server.js';
 import { CachingWriteRequestDecoder } from './remote-write-decoder.js';
 import { type CounterHandle, FORWARDED_SAMPLES, HTTP_REQUEST_DURATION_BUCKETS, type HistogramHandle, InstanceMetrics } from '../metrics.js';
 
@@ -29,14 +29,7 @@ const SCHEMA = schema(
         attr('accepted_remote_write_protobuf_messages', 'list(string)'),
     ],
     [
-        block('http', false, [
-            attr('conn_limit', 'int'),
-            attr('listen_address', 'string'),
-            attr('listen_port', 'int'),
-            attr('server_idle_timeout', 'duration'),
-            attr('server_read_timeout', 'duration'),
-            attr('server_write_timeout', 'duration'),
-        ]),
+        block('http', false, DSKIT_HTTP_ATTRIBUTES),
     ],
     [],
 );
@@ -102,9 +95,7 @@ class PrometheusReceiveHttp implements Component {
         const h = args.block('http');
         this.connLimit = h?.int('conn_limit', 0, 0) ?? 0;
         this.forwardTo = forwardTo;
-        const server = dskitHttpServer(h, this.ctx.defaultHost);
-        this.address = server.address;
-        this.timeouts = { ...server.timeouts, maxConnections: this.connLimit };
+        ({ address: this.address, timeouts: this.timeouts } = dskitHttpServer(h, this.ctx.defaultHost));
         if (this.started) return this.listen();
     }
 

@@ -16,7 +16,7 @@ import type http from 'node:http';
 import type { ArgumentBody, Component, ComponentContext, ComponentDefinition } from '../../component.js';
 import { Args, attr, block, schema } from '../decode.js';
 import { errorMessage } from '../fanout.js';
-import { HttpError, type ListenAddress, type ServerTimeouts, ManagedServer, dskitHttpServer, decodeContentEncoding, readBody, sendText } from '../http-server.js';
+import { HttpError, type ListenAddress, type ServerTimeouts, ManagedServer, DSKIT_HTTP_ATTRIBUTES, dskitHttpServer, decodeContentEncoding, readBody, sendText } from '../http-server.js';
 import { ensureServiceName, parseLabelSet } from './labels.js';
 import { CONNECT_JSON_CONTENT_TYPE, CONNECT_PROTO_CONTENT_TYPE, PUSH_PROCEDURE, connectCodeToHttp, connectErrorBody, decodePushRequest, decodePushRequestJson, type ProfileSeries } from './push-protocol.js';
 import { PROFILES_RECEIVER_TYPE, type ProfilesReceiver, PyroscopeWriteError, forwardToAll, isProfilesReceiver } from './receiver.js';
@@ -24,19 +24,13 @@ import { PROFILES_RECEIVER_TYPE, type ProfilesReceiver, PyroscopeWriteError, for
 const SCHEMA = schema(
     [attr('forward_to', 'list(ProfilesReceiver)', true), attr('graceful_shutdown_timeout', 'duration'), attr('debug_info_upload_timeout', 'duration')],
     [
-        block('http', false, [
-            attr('listen_address', 'string'),
-            attr('listen_port', 'int'),
-            attr('server_read_timeout', 'duration'),
-            attr('server_write_timeout', 'duration'),
-            attr('server_idle_timeout', 'duration'),
-        ]),
+        block('http', false, DSKIT_HTTP_ATTRIBUTES),
     ],
     [],
 );
 
-/** Accepted and ignored: nothing is served over gRPC or HTTP/2 (see above); a connection limit only matters under load. */
-export const IGNORED: readonly string[] = ['grpc', 'http.http2', 'http.conn_limit'];
+/** Accepted and ignored: nothing is served over gRPC or HTTP/2 (see above). */
+export const IGNORED: readonly string[] = ['grpc', 'http.http2'];
 
 const STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout', 413: 'Request Entity Too Large', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
 
